@@ -1,0 +1,5 @@
+import sys
+
+from livetrack.cli import main
+
+sys.exit(main())

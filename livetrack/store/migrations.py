@@ -1,0 +1,165 @@
+"""The schema, as a numbered list of migrations applied in order at start-up.
+
+Append a new migration to grow the schema; never edit one that has shipped,
+so that a school's existing database opens with a newer LiveTrack intact.
+"""
+
+import logging
+
+import duckdb
+
+log = logging.getLogger(__name__)
+
+INITIAL_SCHEMA = """
+create sequence school_ids;
+create table schools (
+    id integer primary key default nextval('school_ids'),
+    name varchar not null,
+    la_code smallint not null,
+    establishment_number smallint not null,
+    is_demo boolean not null default false,
+    created_at timestamptz not null default now()
+);
+
+create table academic_years (
+    school_id integer not null references schools (id),
+    academic_year varchar not null,
+    tracking_starts_on date not null,
+    primary key (school_id, academic_year)
+);
+
+create table half_terms (
+    school_id integer not null references schools (id),
+    academic_year varchar not null,
+    half_term varchar not null,
+    starts_on date not null,
+    ends_on date not null,
+    primary key (school_id, academic_year, half_term),
+    check (starts_on <= ends_on)
+);
+
+create sequence class_ids;
+create table classes (
+    id integer primary key default nextval('class_ids'),
+    school_id integer not null references schools (id),
+    name varchar not null,
+    year_group tinyint not null,
+    unique (school_id, name)
+);
+
+create sequence pupil_ids;
+create table pupils (
+    id integer primary key default nextval('pupil_ids'),
+    school_id integer not null references schools (id),
+    upn varchar not null,
+    legal_first_name varchar not null,
+    legal_last_name varchar not null,
+    preferred_first_name varchar,
+    date_of_birth date,
+    sex varchar check (sex in ('F', 'M')),
+    year_group tinyint not null,
+    class_id integer references classes (id),
+    send varchar not null default 'N' check (send in ('N', 'K', 'E')),
+    primary_need varchar,
+    pupil_premium boolean not null default false,
+    fsm boolean not null default false,
+    eal boolean not null default false,
+    looked_after boolean not null default false,
+    joined_on date,
+    left_on date,
+    unique (school_id, upn)
+);
+
+create sequence subject_ids;
+create table subjects (
+    id integer primary key default nextval('subject_ids'),
+    school_id integer not null references schools (id),
+    name varchar not null,
+    position smallint not null,
+    unique (school_id, name)
+);
+
+create table subject_year_groups (
+    subject_id integer not null references subjects (id),
+    year_group tinyint not null,
+    primary key (subject_id, year_group)
+);
+
+create sequence staff_ids;
+create table staff (
+    id integer primary key default nextval('staff_ids'),
+    school_id integer references schools (id),
+    display_name varchar not null,
+    email varchar not null unique,
+    role varchar not null
+);
+
+create table staff_classes (
+    staff_id integer not null references staff (id),
+    class_id integer not null references classes (id),
+    primary key (staff_id, class_id)
+);
+
+create table attendance (
+    pupil_id integer not null references pupils (id),
+    starts_on date not null,
+    ends_on date not null,
+    sessions_possible integer not null check (sessions_possible >= 0),
+    sessions_attended integer not null check (sessions_attended >= 0),
+    sessions_authorised integer not null default 0,
+    sessions_unauthorised integer not null default 0,
+    primary key (pupil_id, starts_on, ends_on),
+    check (sessions_attended <= sessions_possible)
+);
+
+create sequence incident_ids;
+create table behaviour_incidents (
+    id bigint primary key default nextval('incident_ids'),
+    pupil_id integer not null references pupils (id),
+    occurred_on date not null,
+    kind varchar not null check (kind in ('positive', 'negative')),
+    category varchar,
+    points integer not null default 0
+);
+
+-- The status log is append-only: the current status is the latest row,
+-- or On where there is none. Rows are never updated or deleted.
+create sequence status_change_ids;
+create table status_changes (
+    id bigint primary key default nextval('status_change_ids'),
+    pupil_id integer not null references pupils (id),
+    subject_id integer not null references subjects (id),
+    academic_year varchar not null,
+    status varchar not null check (status in ('Above', 'On', 'Below')),
+    evidence varchar,
+    note varchar,
+    changed_by integer not null references staff (id),
+    changed_at timestamptz not null default now()
+);
+"""
+
+MIGRATIONS = [INITIAL_SCHEMA]
+
+
+def apply_migrations(connection: duckdb.DuckDBPyConnection) -> int:
+    """Bring the schema up to date; returns how many migrations ran."""
+    cursor = connection.cursor()
+    cursor.execute(
+        "create table if not exists schema_migrations ("
+        " number integer primary key,"
+        " applied_at timestamptz not null default now())"
+    )
+    applied = {
+        row[0]
+        for row in cursor.execute("select number from schema_migrations").fetchall()
+    }
+    pending = [
+        (n, sql) for n, sql in enumerate(MIGRATIONS, start=1) if n not in applied
+    ]
+    for number, sql in pending:
+        cursor.begin()
+        cursor.execute(sql)
+        cursor.execute("insert into schema_migrations (number) values (?)", [number])
+        cursor.commit()
+        log.info("applied schema migration %d", number)
+    return len(pending)
