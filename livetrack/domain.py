@@ -65,6 +65,11 @@ SEXES = {"F": "Female", "M": "Male"}
 
 YEAR_GROUPS = [0, 1, 2, 3, 4, 5, 6]
 
+ROLES = [
+    "teacher", "subject_lead", "phase_lead", "senco", "headteacher", "slt",
+    "trust_leader", "governor", "admin",
+]  # fmt: skip
+
 
 def year_group_label(year_group: int) -> str:
     """'Reception' for NC year 0, otherwise 'Year N'."""

@@ -82,6 +82,7 @@ def take_snapshot(
     progress(0.6, f"Writing {rows.num_rows:,} statuses")
     folder = snapshot_folder(store, school_id, half_term)
     _write_atomically(store.snapshots_dir, folder, rows)
+    store.mark_changed()
     seconds = time.perf_counter() - started
     progress(1.0, f"Snapshot taken in {seconds:.1f} s")
     pupils = len(set(rows.column("pupil_id").to_pylist()))

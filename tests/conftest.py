@@ -99,3 +99,20 @@ def school(store):
         "teacher": teacher,
         "pupils": {row["legal_first_name"]: int(pupil_ids[row["upn"]]) for row in rows},
     }
+
+
+@pytest.fixture(scope="session")
+def demo_store(tmp_path_factory):
+    """The one-school demo, built once, where the app under AppTest will find it."""
+    from livetrack.demo import build_demo
+    from livetrack.paths import DATA_DIR_VARIABLE
+    from livetrack.ui.context import TODAY_VARIABLE, open_store
+
+    data_dir = tmp_path_factory.mktemp("demo")
+    patch = pytest.MonkeyPatch()
+    patch.setenv(DATA_DIR_VARIABLE, str(data_dir))
+    patch.setenv(TODAY_VARIABLE, TODAY.isoformat())
+    store = open_store(str(data_dir))
+    build_demo(store, today=TODAY)
+    yield store
+    patch.undo()

@@ -70,6 +70,10 @@ class Store:
                 cursor.rollback()
                 raise
             cursor.commit()
+        self.mark_changed()
+
+    def mark_changed(self) -> None:
+        """Move the data version on after a write outside a transaction (a snapshot)."""
         with self._version_lock:
             self._version += 1
 

@@ -6,6 +6,7 @@ import duckdb
 import pandas as pd
 
 from livetrack.calendar import HalfTerm
+from livetrack.domain import ROLES
 from livetrack.scope import Scope, as_list
 from livetrack.store.connection import Store
 
@@ -192,9 +193,9 @@ def load_staff(store: Store, school_id: int) -> pd.DataFrame:
         left join staff_classes sc on sc.staff_id = s.id
         where s.school_id = ? or s.school_id is null
         group by s.id, s.display_name, s.email, s.role
-        order by s.role, s.display_name
+        order by list_position(?, s.role), s.display_name
         """,
-        [school_id],
+        [school_id, ROLES],
     )
 
 

@@ -14,7 +14,7 @@ from livetrack.store.statuses import live_statuses_sql
 SNAPSHOT_FILE_NAME = "snapshot.parquet"
 HISTORY_GLOB = f"school=*/year=*/half_term=*/{SNAPSHOT_FILE_NAME}"
 SNAPSHOT_COUNT_COLUMNS = [
-    "school_id", "academic_year", "half_term", "taken_at", "pupils",
+    "school_id", "academic_year", "half_term", "as_at", "taken_at", "pupils",
     "above", "on", "below", "total",
 ]  # fmt: skip
 
@@ -30,6 +30,7 @@ select l.pupil_id, l.subject_id, l.subject, l.status, l.changed_at as status_cha
        coalesce(b.negative_incidents, 0) as negative_incidents,
        coalesce(b.positive_incidents, 0) as positive_incidents,
        coalesce(b.behaviour_points, 0) as behaviour_points,
+       ?::timestamptz as as_at,
        ?::timestamptz as taken_at
 from ({live}) l
 join pupils p on p.id = l.pupil_id
@@ -69,7 +70,16 @@ def read_snapshot_rows(
     with store.cursor() as cursor:
         return cursor.sql(
             SNAPSHOT_ROWS.format(live=live),
-            params=[taken_at, *live_params, year_start, day, year_start, day, school_id],
+            params=[
+                as_at,
+                taken_at,
+                *live_params,
+                year_start,
+                day,
+                year_start,
+                day,
+                school_id,
+            ],
         ).to_arrow_table()
 
 
@@ -80,6 +90,7 @@ def count_snapshot_statuses(store: Store, scope: Scope) -> pd.DataFrame:
     return store.frame(
         """
         select school as school_id, year as academic_year, half_term,
+               max(as_at) as as_at,
                max(taken_at) as taken_at,
                count(distinct pupil_id) as pupils,
                count(*) filter (status = 'Above') as above,
@@ -93,7 +104,7 @@ def count_snapshot_statuses(store: Store, scope: Scope) -> pd.DataFrame:
           and (?::integer[] is null or list_contains(?::integer[], class_id))
           and (?::integer[] is null or list_contains(?::integer[], subject_id))
         group by all
-        order by school_id, taken_at
+        order by school_id, as_at
         """,
         [
             str(store.snapshots_dir / HISTORY_GLOB),

@@ -239,3 +239,35 @@ def status_totals(store: Store, scope: Scope, academic_year: str) -> dict[str, i
     totals = {"Above": 0, DEFAULT_STATUS: 0, "Below": 0}
     totals.update(dict(rows))
     return totals
+
+
+def load_recent_changes(
+    store: Store, scope: Scope, class_id: int, academic_year: str, limit: int = 20
+) -> pd.DataFrame:
+    """The latest changes recorded for a class's pupils this year, newest first."""
+    return store.frame(
+        """
+        select sc.changed_at, st.display_name as changed_by,
+               coalesce(p.preferred_first_name, p.legal_first_name)
+                   || ' ' || p.legal_last_name as pupil,
+               s.name as subject, sc.status, sc.evidence, sc.note
+        from status_changes sc
+        join pupils p on p.id = sc.pupil_id
+        join subjects s on s.id = sc.subject_id
+        join staff st on st.id = sc.changed_by
+        where p.class_id = ? and sc.academic_year = ?
+          and (?::integer[] is null or list_contains(?::integer[], p.class_id))
+          and (?::integer[] is null or list_contains(?::integer[], p.school_id))
+          and (?::integer[] is null or list_contains(?::integer[], s.id))
+        order by sc.id desc
+        limit ?
+        """,
+        [
+            class_id,
+            academic_year,
+            *[as_list(scope.class_ids)] * 2,
+            *[as_list(scope.school_ids)] * 2,
+            *[as_list(scope.subject_ids)] * 2,
+            limit,
+        ],
+    )

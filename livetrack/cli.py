@@ -1,0 +1,168 @@
+"""The command line: `python -m livetrack ...`, the same functions as the pages."""
+
+import argparse
+import json
+import sys
+import time
+from datetime import date
+
+from livetrack.calendar import academic_year_of, half_term_on
+from livetrack.demo import build_demo
+from livetrack.errors import ImportRejected, LiveTrackError
+from livetrack.importers.pupils import import_pupils
+from livetrack.paths import resolve_data_dir
+from livetrack.scope import Scope
+from livetrack.snapshots import take_snapshot
+from livetrack.store import Store, database_exists
+from livetrack.store.info import count_holdings
+from livetrack.store.schools import load_half_terms, load_schools
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command: 0 when done, 1 when not, with the reason in plain words."""
+    arguments = _parser().parse_args(argv)
+    try:
+        return arguments.command(arguments)
+    except ImportRejected as rejected:
+        _say(str(rejected))
+        for problem in rejected.problems:
+            _say(problem)
+        return 1
+    except (LiveTrackError, OSError) as error:
+        _say(str(error))
+        return 1
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m livetrack", description=__doc__)
+    parser.add_argument(
+        "--data-dir",
+        help="the data folder (default: $LIVETRACK_DATA_DIR, else ./data)",
+    )
+    commands = parser.add_subparsers(required=True, metavar="command")
+
+    demo = commands.add_parser("demo", help="build a demo school (or trust) to explore")
+    demo.add_argument(
+        "--schools", type=int, default=1, help="how many schools (default 1)"
+    )
+    demo.add_argument(
+        "--seed", type=int, default=2026, help="the same seed gives the same demo"
+    )
+    demo.set_defaults(command=run_demo)
+
+    importer = commands.add_parser("import", help="bring in data from the school's MIS")
+    kinds = importer.add_subparsers(required=True, metavar="kind")
+    pupils = kinds.add_parser("pupils", help="a pupil roster exported as CSV or Excel")
+    pupils.add_argument("file")
+    pupils.add_argument(
+        "--school", help="the school's name, when the file starts a new database"
+    )
+    pupils.add_argument(
+        "--school-id", type=int, help="which school, when there are several"
+    )
+    pupils.add_argument(
+        "--dry-run", action="store_true", help="check the file, write nothing"
+    )
+    pupils.set_defaults(command=run_import_pupils)
+
+    info = commands.add_parser("info", help="what the database holds")
+    info.add_argument(
+        "--json", action="store_true", help="one JSON object, for scripts"
+    )
+    info.set_defaults(command=run_info)
+
+    snapshot = commands.add_parser("snapshot", help="take this half-term's snapshot")
+    snapshot.add_argument(
+        "--replace", action="store_true", help="take it again if taken"
+    )
+    snapshot.set_defaults(command=run_snapshot)
+    return parser
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def _progress(fraction: float, message: str) -> None:
+    _say(f"{fraction:>4.0%}  {message}")
+
+
+def _open_store(arguments, must_exist: bool = True) -> Store:
+    data_dir = resolve_data_dir(arguments.data_dir)
+    if must_exist and not database_exists(data_dir):
+        raise LiveTrackError(
+            f"There is no LiveTrack database in {data_dir}. Build the demo with "
+            "`python -m livetrack demo`, or import a roster with "
+            "`python -m livetrack import pupils FILE`."
+        )
+    return Store(data_dir)
+
+
+def run_demo(arguments) -> int:
+    data_dir = resolve_data_dir(arguments.data_dir)
+    if database_exists(data_dir):
+        raise LiveTrackError(
+            f"{data_dir} already holds a LiveTrack database; the demo is only "
+            "built into an empty data folder. Use --data-dir to choose another."
+        )
+    started = time.perf_counter()
+    store = Store(data_dir)
+    school_ids = build_demo(
+        store, schools=arguments.schools, seed=arguments.seed, progress=_progress
+    )
+    seconds = time.perf_counter() - started
+    _say(f"Built {len(school_ids)} demo school(s) in {seconds:.1f} s.")
+    return 0
+
+
+def run_import_pupils(arguments) -> int:
+    started = time.perf_counter()
+    store = _open_store(arguments, must_exist=False)
+    summary = import_pupils(
+        store,
+        arguments.file,
+        school_id=arguments.school_id,
+        school_name=arguments.school,
+        dry_run=arguments.dry_run,
+        progress=_progress,
+    )
+    verb = "Checked" if arguments.dry_run else "Imported"
+    _say(f"{verb} in {time.perf_counter() - started:.1f} s: {summary}")
+    return 0
+
+
+def run_info(arguments) -> int:
+    holdings = count_holdings(_open_store(arguments), academic_year_of(date.today()))
+    if arguments.json:
+        print(json.dumps(holdings))
+        return 0
+    statuses = holdings["statuses"]
+    print(f"Schools:     {holdings['schools']}")
+    print(f"Pupils:      {holdings['pupils']} on roll in {holdings['classes']} classes")
+    print(f"Subjects:    {holdings['subjects']} tracked")
+    print(
+        f"Statuses:    {statuses['Above']} Above, {statuses['On']} On, "
+        f"{statuses['Below']} Below"
+    )
+    print(f"Snapshots:   {holdings['snapshots']}")
+    return 0
+
+
+def run_snapshot(arguments) -> int:
+    store = _open_store(arguments)
+    today = date.today()
+    for school in load_schools(store, Scope.everything()).itertuples():
+        half_terms = load_half_terms(store, school.id, academic_year_of(today))
+        half_term = half_term_on(half_terms, today)
+        if half_term is None:
+            raise LiveTrackError(
+                f"{school.name} has no half-term dates for {academic_year_of(today)}."
+            )
+        info = take_snapshot(
+            store, school.id, half_term, replace=arguments.replace, progress=_progress
+        )
+        _say(
+            f"{school.name}: {half_term.label} snapshot of {info.rows:,} statuses"
+            f" in {info.seconds:.1f} s."
+        )
+    return 0

@@ -1,0 +1,123 @@
+"""The process's one Store, the first start's demo, and who is using the app."""
+
+import argparse
+import os
+import sys
+import threading
+from dataclasses import dataclass
+from datetime import date
+
+import streamlit as st
+
+from livetrack.calendar import academic_year_of
+from livetrack.demo import build_demo
+from livetrack.paths import resolve_data_dir
+from livetrack.scope import Scope
+from livetrack.store import Store
+from livetrack.store.schools import load_schools, load_staff
+
+_FIRST_START = threading.Lock()
+TODAY_VARIABLE = "LIVETRACK_TODAY"
+
+
+@dataclass(frozen=True)
+class School:
+    id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class Person:
+    id: int
+    name: str
+    role: str
+
+
+def _data_dir_argument() -> str | None:
+    """`streamlit run app.py -- --data-dir DIR` chooses the data folder."""
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("--data-dir")
+    known, _ = parser.parse_known_args(sys.argv[1:])
+    return known.data_dir
+
+
+@st.cache_resource(show_spinner=False)
+def open_store(data_dir: str) -> Store:
+    """The Store every session of this server shares (one DuckDB connection)."""
+    return Store(resolve_data_dir(data_dir))
+
+
+def store() -> Store:
+    """This process's Store, with the demo built on the very first start."""
+    shared = open_store(str(resolve_data_dir(_data_dir_argument())))
+    if shared.value("select count(*) from schools") == 0:
+        _build_first_demo(shared)
+    return shared
+
+
+def _build_first_demo(shared: Store) -> None:
+    with _FIRST_START:
+        if shared.value("select count(*) from schools") > 0:
+            return
+        with st.status(
+            "Setting up the demo school for its first start…", expanded=True
+        ) as box:
+            bar = st.progress(0.0)
+            build_demo(
+                shared,
+                progress=lambda fraction, message: bar.progress(fraction, message),
+            )
+            box.update(
+                label="The demo school is ready.", state="complete", expanded=False
+            )
+
+
+def scope() -> Scope:
+    """What the person using the app may see and change (the whole demo, for now)."""
+    return Scope.everything()
+
+
+def today() -> date:
+    """Today, or the day $LIVETRACK_TODAY names (YYYY-MM-DD) for demos and tests."""
+    pinned = os.environ.get(TODAY_VARIABLE)
+    return date.fromisoformat(pinned) if pinned else date.today()
+
+
+def academic_year() -> str:
+    return academic_year_of(today())
+
+
+def pick_school(shared: Store, person_scope: Scope) -> School:
+    """The school the person is looking at: a sidebar choice when they have several."""
+    schools = load_schools(shared, person_scope)
+    if schools.empty:
+        st.info(
+            "There is no school here yet. An admin can import a roster on the Import page."
+        )
+        st.stop()
+    names = dict(zip(schools["id"].tolist(), schools["name"]))
+    chosen = next(iter(names))
+    if len(names) > 1:
+        chosen = st.sidebar.selectbox(
+            "School", names, format_func=names.get, key="school_id"
+        )
+    return School(chosen, names[chosen])
+
+
+def pick_person(shared: Store, school_id: int) -> Person:
+    """Who is recording: chosen in the sidebar until sign-in arrives."""
+    staff = load_staff(shared, school_id)
+    people = {
+        row.id: Person(row.id, row.display_name, row.role.replace("_", " "))
+        for row in staff.itertuples()
+    }
+    chosen = st.sidebar.selectbox(
+        "Demo: you are",
+        people,
+        format_func=lambda staff_id: (
+            f"{people[staff_id].name} · {people[staff_id].role}"
+        ),
+        key=f"person-{school_id}",
+        help="Until sign-in is set up, choose who you are so every change says who made it.",
+    )
+    return people[chosen]

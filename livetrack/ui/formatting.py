@@ -1,0 +1,15 @@
+"""How times and names read on screen: London time, and pupils as teachers say them."""
+
+import pandas as pd
+
+LONDON = "Europe/London"
+
+
+def london_time(moments: pd.Series, pattern: str = "%-d %b %Y, %H:%M") -> pd.Series:
+    """UTC timestamps as London wall-clock text; blank where there is none."""
+    stamped = pd.to_datetime(moments, utc=True)
+    return stamped.dt.tz_convert(LONDON).dt.strftime(pattern).fillna("")
+
+
+def pupil_name(first_names: pd.Series, last_names: pd.Series) -> pd.Series:
+    return first_names + " " + last_names
