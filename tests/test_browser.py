@@ -153,9 +153,9 @@ def test_a_teachers_below_reaches_the_overview(page, app_url, demo):
         grid["x"] + PUPIL_COLUMN_PX + STATUS_COLUMN_PX / 2,
         grid["y"] + HEADER_PX + ROW_PX * row + ROW_PX / 2,
     )
-    page.keyboard.type("Below")
-    page.keyboard.press("Enter")
+    page.get_by_role("option", name="▼ Below").click()
     wait_for_idle(page)
+    assert page.get_by_text("1 change to save").is_visible()
     choose(page, "Evidence for these changes", "Quiz")
     page.get_by_role("button", name="Save changes").click()
     wait_for_idle(page)
