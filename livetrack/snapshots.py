@@ -11,7 +11,8 @@ import shutil
 import time
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime, time as clock
+from datetime import UTC, datetime
+from datetime import time as clock
 from pathlib import Path
 
 import pyarrow.parquet as pq

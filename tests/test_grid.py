@@ -2,7 +2,14 @@ from datetime import UTC, datetime
 
 import pandas as pd
 
-from livetrack.grid import EVIDENCE, LAST_CHANGE, NOTE, PUPIL, build_grid, pending_changes
+from livetrack.grid import (
+    EVIDENCE,
+    LAST_CHANGE,
+    NOTE,
+    PUPIL,
+    build_grid,
+    pending_changes,
+)
 
 STATUSES = pd.DataFrame(
     {

@@ -6,9 +6,8 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from livetrack.store.statuses import load_class_statuses
-from livetrack.store.schools import load_classes
 from livetrack.scope import Scope
+from livetrack.store.statuses import load_class_statuses
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PAGES = [
@@ -16,6 +15,7 @@ PAGES = [
     "pages/leaders/snapshots.py",
     "pages/teachers/record.py",
     "pages/admin/import_pupils.py",
+    "pages/admin/school.py",
 ]
 
 
@@ -58,8 +58,12 @@ def test_record_saves_a_change_with_its_evidence(app, demo_store):
     open_page(app, "pages/teachers/record.py")
     class_id = app.selectbox(key="record-class").value
     before = load_class_statuses(demo_store, Scope.everything(), class_id, "2026-27")
-    first_pupil = before.sort_values(["legal_last_name", "first_name", "pupil_id"]).iloc[0]
-    maths_now = before[(before["pupil_id"] == first_pupil["pupil_id"]) & (before["subject"] == "Maths")]
+    first_pupil = before.sort_values(
+        ["legal_last_name", "first_name", "pupil_id"]
+    ).iloc[0]
+    maths_now = before[
+        (before["pupil_id"] == first_pupil["pupil_id"]) & (before["subject"] == "Maths")
+    ]
     new_status = "Above" if maths_now["status"].item() == "Below" else "Below"
 
     app.session_state[f"grid-{class_id}-All subjects-0"] = {
@@ -74,7 +78,9 @@ def test_record_saves_a_change_with_its_evidence(app, demo_store):
     assert not app.exception
     assert any("Saved 1 change" in s.value for s in app.success)
     after = load_class_statuses(demo_store, Scope.everything(), class_id, "2026-27")
-    cell = after[(after["pupil_id"] == first_pupil["pupil_id"]) & (after["subject"] == "Maths")]
+    cell = after[
+        (after["pupil_id"] == first_pupil["pupil_id"]) & (after["subject"] == "Maths")
+    ]
     assert (cell["status"].item(), cell["evidence"].item(), cell["note"].item()) == (
         new_status, "Quiz", "Synthetic test note",
     )  # fmt: skip
@@ -90,3 +96,13 @@ def test_record_without_evidence_cannot_save(app):
     save = next(b for b in app.button if b.label == "Save changes")
     assert save.disabled
     assert any("Choose the evidence" in w.value for w in app.warning)
+
+
+def test_an_admin_renames_the_school(app, demo_store):
+    open_page(app, "pages/admin/school.py")
+    app.text_input[0].set_value("Seabridge Academy")
+    next(b for b in app.button if b.label == "Save name").click().run()
+    assert (
+        demo_store.value("select name from schools where id = 1") == "Seabridge Academy"
+    )
+    demo_store.rows("update schools set name = 'Seabridge Primary School' where id = 1")

@@ -2,6 +2,11 @@
 
 Append a new migration to grow the schema; never edit one that has shipped,
 so that a school's existing database opens with a newer LiveTrack intact.
+
+DuckDB rewrites an update of an indexed column (a key, a unique or a foreign
+key column) as a delete and an insert, which a foreign key pointing at the
+row then refuses. So a column that changes over a pupil's or a person's time
+in school is never indexed.
 """
 
 import logging
@@ -58,7 +63,10 @@ create table pupils (
     date_of_birth date,
     sex varchar check (sex in ('F', 'M')),
     year_group tinyint not null,
-    class_id integer references classes (id),
+    -- No foreign key here, on purpose: DuckDB indexes a foreign key column and
+    -- turns an update of an indexed column into a delete and an insert, which
+    -- the status log's reference to the pupil then refuses. Pupils move class.
+    class_id integer,
     send varchar not null default 'N' check (send in ('N', 'K', 'E')),
     primary_need varchar,
     pupil_premium boolean not null default false,

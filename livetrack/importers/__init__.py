@@ -1,0 +1,25 @@
+"""Importers: files a school exports in, checked rows or a list of problems out.
+
+An importer never writes part of a file: it checks the whole file first and
+raises ImportRejected listing every problem, or writes all of it in one
+transaction.
+"""
+
+from livetrack.importers.pupils import (
+    RosterPlan,
+    RosterSummary,
+    apply_roster,
+    import_pupils,
+    plan_roster,
+)
+from livetrack.importers.roster import Roster, read_roster
+
+__all__ = [
+    "Roster",
+    "RosterPlan",
+    "RosterSummary",
+    "apply_roster",
+    "import_pupils",
+    "plan_roster",
+    "read_roster",
+]
