@@ -29,6 +29,7 @@ from livetrack.errors import LiveTrackError
 from livetrack.progress import Progress, silent
 from livetrack.snapshots import end_of, take_snapshot
 from livetrack.store import Store
+from livetrack.store.people import write_area
 from livetrack.store.pupils import (
     ATTENDANCE_COLUMNS,
     HISTORY_COLUMNS,
@@ -170,7 +171,13 @@ OTHER_EVIDENCE_WEIGHTS = [30, 30, 15, 20, 2, 3]
 # Names from domain.ROLES; the deputy head is one of the senior leadership team.
 TEACHER, HEADTEACHER, DEPUTY = "teacher", "headteacher", "slt"
 SENCO, SUBJECT_LEAD, TRUST_LEADER = "senco", "subject_lead", "trust_leader"
+PHASE_LEAD, GOVERNOR = "phase_lead", "governor"
 LEADERSHIP_ROLES = [HEADTEACHER, DEPUTY, SENCO, SUBJECT_LEAD, SUBJECT_LEAD]
+# Drawn after the rest, from a stream of their own, so the pupils stay the same.
+OTHER_ROLES = [PHASE_LEAD, GOVERNOR]
+# The areas of the subject leads, in order, and of the phase lead.
+SUBJECT_LEAD_AREAS = [["Reading", "Writing"], ["Maths", "Science"]]
+PHASE_LEAD_YEAR_GROUPS = [3, 4, 5, 6]
 TRUST_LEADER_NAME = ("Helen Ashworth", "seabridge-trust.example.org")  # name, domain
 FEMALE_TEACHER_SHARE = 0.75
 
@@ -540,6 +547,7 @@ def _set_up_school(
     classes = _add_classes(cursor, school_id, profile.forms)
     subjects = _add_subjects(cursor, school_id)
     leaders = _add_staff(cursor, rng, school_id, profile, classes)
+    _add_areas(cursor, school_id, profile, leaders, subjects)
     return SchoolSetUp(
         school_id, academic_year, half_terms, tracking_start, classes, subjects, leaders
     )
@@ -580,6 +588,18 @@ def _add_staff(cursor, rng, school_id, profile, classes) -> dict[str, list[int]]
         leaders.setdefault(role, []).append(staff_id)
     ensure_office_account(cursor, school_id)
     return leaders
+
+
+def _add_areas(cursor, school_id, profile, leaders, subjects) -> None:
+    """The subject leads' subjects, a KS2 phase lead and a governor."""
+    subject_ids = subjects.drop_duplicates("subject").set_index("subject")["subject_id"]
+    for staff_id, area in zip(leaders[SUBJECT_LEAD], SUBJECT_LEAD_AREAS):
+        write_area(cursor, staff_id, {"subjects": subject_ids[area].tolist()})
+    names = _staff_names(np.random.default_rng([school_id, 99]), len(OTHER_ROLES))
+    for name, role in zip(names, OTHER_ROLES):
+        staff_id = _add_person(cursor, school_id, name, profile.email_domain, role)
+        leaders[role] = [staff_id]
+    write_area(cursor, leaders[PHASE_LEAD][0], {"year_groups": PHASE_LEAD_YEAR_GROUPS})
 
 
 def _add_person(cursor, school_id, name, domain, role, class_ids=()) -> int:

@@ -65,10 +65,20 @@ SEXES = {"F": "Female", "M": "Male"}
 
 YEAR_GROUPS = [0, 1, 2, 3, 4, 5, 6]
 
-ROLES = [
-    "teacher", "subject_lead", "phase_lead", "senco", "headteacher", "slt",
-    "trust_leader", "governor", "admin",
-]  # fmt: skip
+ROLE_NAMES = {
+    "teacher": "Teacher",
+    "subject_lead": "Subject lead",
+    "phase_lead": "Phase lead",
+    "senco": "SENCo",
+    "headteacher": "Headteacher",
+    "slt": "Senior leader",
+    "trust_leader": "Trust leader",
+    "governor": "Governor",
+    "admin": "Admin",
+}
+ROLES = list(ROLE_NAMES)
+
+PHASES = {"EYFS": [0], "KS1": [1, 2], "KS2": [3, 4, 5, 6]}
 
 
 def year_group_label(year_group: int) -> str:

@@ -6,6 +6,7 @@ LiveTrackError             anything LiveTrack can explain in plain words
 ├── InvalidChange          a status change that breaks the policy's rules
 ├── TrackingNotStarted     live tracking has not begun this year
 ├── SnapshotExists         a snapshot is already taken for that half-term
+├── InvalidInput           a form or command value that is not valid
 └── ImportRejected         a file with problems; nothing was written
 """
 
@@ -32,6 +33,10 @@ class TrackingNotStarted(LiveTrackError):
 
 class SnapshotExists(LiveTrackError):
     """A snapshot for that school and half-term is already on disk."""
+
+
+class InvalidInput(LiveTrackError):
+    """A value typed into a form or a command that LiveTrack cannot accept."""
 
 
 class ImportRejected(LiveTrackError):

@@ -33,6 +33,9 @@ IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 HEADER_PX, ROW_PX = 35, 35
 PUPIL_COLUMN_PX, STATUS_COLUMN_PX = 180, 110
 SERVER_START_SECONDS = 90
+# What the journeys looked like, for a person to look at (not committed).
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "screenshots"
+SCREENSHOTS.mkdir(exist_ok=True)
 
 
 def free_port() -> int:
@@ -56,23 +59,26 @@ def wait_until_healthy(url: str, process: subprocess.Popen) -> None:
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
-    """A demo data folder, and the first Reception pupil not yet Below in maths."""
+    """A demo data folder, the first class's teacher, and a pupil not Below in maths."""
     data_dir = tmp_path_factory.mktemp("browser-demo")
     store = Store(data_dir)
     build_demo(store, today=TODAY)
-    first_class = load_classes(store, Scope.everything(), 1).iloc[0]
-    maths = load_class_statuses(
-        store, Scope.everything(), int(first_class["id"]), ACADEMIC_YEAR
-    )
+    first_class = int(load_classes(store, Scope.everything(), 1).iloc[0]["id"])
+    maths = load_class_statuses(store, Scope.everything(), first_class, ACADEMIC_YEAR)
     maths = maths[maths["subject"] == "Maths"].reset_index(drop=True)
     row = int(maths.index[maths["status"] != "Below"][0])
+    teacher = store.value(
+        "select s.display_name from staff s join staff_classes c on c.staff_id = s.id"
+        " where c.class_id = ?",
+        [first_class],
+    )
     store.close()
-    return data_dir, row
+    return data_dir, teacher, row
 
 
 @pytest.fixture(scope="module")
 def app_url(demo):
-    data_dir, _ = demo
+    data_dir, _, _ = demo
     port = free_port()
     environment = {
         **os.environ,
@@ -129,10 +135,25 @@ def choose(page: Page, label: str, option: str) -> None:
     wait_for_idle(page)
 
 
-def maths_below_on_overview(page: Page, url: str) -> int:
-    """The Below count in the Overview's maths row, read from its table."""
+def sign_in_as(page: Page, url: str, name: str) -> None:
+    """Sign in through the demo sign-in, as the demo person with this name."""
     page.goto(url)
     wait_for_idle(page)
+    page.get_by_role("combobox", name="Sign in as").click()
+    page.get_by_role("option", name=re.compile(re.escape(name))).click()
+    wait_for_idle(page)
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    wait_for_idle(page)
+
+
+def open_from_menu(page: Page, title: str) -> None:
+    page.get_by_test_id("stSidebarNav").get_by_text(title, exact=True).click()
+    wait_for_idle(page)
+
+
+def maths_below_on_overview(page: Page) -> int:
+    """The Below count in the Overview's maths row, read from its table."""
+    open_from_menu(page, "Overview")
     page.get_by_text("By subject as a table").click()
     row = page.locator('[data-testid="stTable"] tr').filter(
         has_text=re.compile(r"^\s*Maths")
@@ -142,11 +163,11 @@ def maths_below_on_overview(page: Page, url: str) -> int:
 
 
 def test_a_teachers_below_reaches_the_overview(page, app_url, demo):
-    _, row = demo
-    before = maths_below_on_overview(page, app_url)
+    _, teacher, row = demo
+    sign_in_as(page, app_url, teacher)
+    before = maths_below_on_overview(page)
 
-    page.goto(f"{app_url}/record")
-    wait_for_idle(page)
+    open_from_menu(page, "Record")
     choose(page, "Subjects", "Maths")
     grid = page.locator('[data-testid="stDataFrame"]').first.bounding_box()
     page.mouse.dblclick(
@@ -161,4 +182,5 @@ def test_a_teachers_below_reaches_the_overview(page, app_url, demo):
     wait_for_idle(page)
     assert page.get_by_text("Saved 1 change.").is_visible()
 
-    assert maths_below_on_overview(page, app_url) == before + 1
+    page.screenshot(path=str(SCREENSHOTS / "record-saved.png"), full_page=True)
+    assert maths_below_on_overview(page) == before + 1

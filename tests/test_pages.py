@@ -1,4 +1,4 @@
-"""Every page runs on the demo school without an exception, and the Record page saves."""
+"""Every page runs on the demo without an exception, and the Record page saves."""
 
 from pathlib import Path
 
@@ -8,23 +8,39 @@ from streamlit.testing.v1 import AppTest
 
 from livetrack.scope import Scope
 from livetrack.store.statuses import load_class_statuses
+from livetrack.ui.auth import DEMO_PERSON
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
+# Each page, and a role whose menu holds it.
 PAGES = [
-    "pages/leaders/overview.py",
-    "pages/leaders/snapshots.py",
-    "pages/teachers/record.py",
-    "pages/admin/import_pupils.py",
-    "pages/admin/school.py",
+    ("pages/leaders/overview.py", "headteacher"),
+    ("pages/leaders/snapshots.py", "headteacher"),
+    ("pages/teachers/record.py", "teacher"),
+    ("pages/admin/import_pupils.py", "admin"),
+    ("pages/admin/school.py", "admin"),
 ]
 
 
-@pytest.fixture
-def app(demo_store):
+def demo_person(store, role: str) -> int:
+    """The first demo person of Seabridge (school 1) with this role."""
+    return store.value(
+        "select min(id) from staff where role = ? and coalesce(school_id, 1) = 1",
+        [role],
+    )
+
+
+def signed_in_app(store, role: str) -> AppTest:
     st.cache_data.clear()
     app = AppTest.from_file(APP, default_timeout=60)
+    app.session_state[DEMO_PERSON] = demo_person(store, role)
     app.run()
+    assert not app.exception, app.exception
     return app
+
+
+@pytest.fixture
+def app(request, demo_store):
+    return signed_in_app(demo_store, getattr(request, "param", "headteacher"))
 
 
 def open_page(app: AppTest, page: str) -> AppTest:
@@ -34,9 +50,9 @@ def open_page(app: AppTest, page: str) -> AppTest:
     return app
 
 
-@pytest.mark.parametrize("page", PAGES)
-def test_every_page_runs_on_the_demo(app, page):
-    open_page(app, page)
+@pytest.mark.parametrize(("page", "role"), PAGES)
+def test_every_page_runs_on_the_demo(demo_store, page, role):
+    app = open_page(signed_in_app(demo_store, role), page)
     assert app.title, f"{page} shows a title"
 
 
@@ -54,6 +70,7 @@ def test_snapshots_lists_autumn_one(app):
     assert "Autumn 1 2026-27" in taken["Half-term"].tolist()
 
 
+@pytest.mark.parametrize("app", ["teacher"], indirect=True)
 def test_record_saves_a_change_with_its_evidence(app, demo_store):
     open_page(app, "pages/teachers/record.py")
     class_id = app.selectbox(key="record-class").value
@@ -86,6 +103,7 @@ def test_record_saves_a_change_with_its_evidence(app, demo_store):
     )  # fmt: skip
 
 
+@pytest.mark.parametrize("app", ["teacher"], indirect=True)
 def test_record_without_evidence_cannot_save(app):
     open_page(app, "pages/teachers/record.py")
     class_id = app.selectbox(key="record-class").value
@@ -98,6 +116,7 @@ def test_record_without_evidence_cannot_save(app):
     assert any("Choose the evidence" in w.value for w in app.warning)
 
 
+@pytest.mark.parametrize("app", ["admin"], indirect=True)
 def test_an_admin_renames_the_school(app, demo_store):
     open_page(app, "pages/admin/school.py")
     app.text_input[0].set_value("Seabridge Academy")

@@ -98,7 +98,9 @@ create table staff (
     id integer primary key default nextval('staff_ids'),
     school_id integer references schools (id),
     display_name varchar not null,
-    email varchar not null unique,
+    -- Not unique in the database (see the module's note): store/people.py
+    -- keeps addresses unique, ignoring case, so that one can be corrected.
+    email varchar not null,
     role varchar not null
 );
 
@@ -146,7 +148,36 @@ create table status_changes (
 );
 """
 
-MIGRATIONS = [INITIAL_SCHEMA]
+PEOPLE_AND_AUDIT = """
+alter table staff add column active boolean default true;
+
+-- A subject lead's subjects and a phase lead's year groups: their area.
+create table staff_subjects (
+    staff_id integer not null references staff (id),
+    subject_id integer not null references subjects (id),
+    primary key (staff_id, subject_id)
+);
+create table staff_year_groups (
+    staff_id integer not null references staff (id),
+    year_group tinyint not null,
+    primary key (staff_id, year_group)
+);
+
+-- Who did what and when: append-only like the status log. No foreign keys,
+-- so a record outlives whatever it describes. `details` never holds a
+-- pupil's name, UPN or note.
+create sequence audit_ids;
+create table audit_log (
+    id bigint primary key default nextval('audit_ids'),
+    recorded_at timestamptz not null default now(),
+    staff_id integer,
+    school_id integer,
+    action varchar not null,
+    details json
+);
+"""
+
+MIGRATIONS = [INITIAL_SCHEMA, PEOPLE_AND_AUDIT]
 
 
 def apply_migrations(connection: duckdb.DuckDBPyConnection) -> int:

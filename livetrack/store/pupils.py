@@ -3,7 +3,7 @@
 import duckdb
 import pandas as pd
 
-from livetrack.scope import Scope, as_list
+from livetrack.scope import Scope
 from livetrack.store.connection import Store
 
 PUPIL_COLUMNS = [
@@ -103,15 +103,18 @@ def load_roster(store: Store, school_id: int) -> pd.DataFrame:
 
 def load_pupils(store: Store, scope: Scope, school_id: int) -> pd.DataFrame:
     """The pupils on roll that a person may see, with their class."""
+    scope.require_pupil_rows()
+    where, params = scope.where(
+        school="p.school_id", klass="p.class_id", year_group="p.year_group"
+    )
     return store.frame(
-        """
+        f"""
         select p.id, p.upn, p.legal_first_name, p.legal_last_name,
                p.preferred_first_name, p.year_group, c.name as class_name,
                p.send, p.pupil_premium, p.fsm, p.eal, p.sex
         from pupils p join classes c on c.id = p.class_id
-        where p.school_id = ? and p.left_on is null
-          and (?::integer[] is null or list_contains(?::integer[], p.class_id))
+        where p.school_id = ? and p.left_on is null and {where}
         order by p.year_group, c.name, p.legal_last_name, p.legal_first_name
         """,
-        [school_id, *[as_list(scope.class_ids)] * 2],
+        [school_id, *params],
     )

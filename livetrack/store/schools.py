@@ -6,8 +6,7 @@ import duckdb
 import pandas as pd
 
 from livetrack.calendar import HalfTerm
-from livetrack.domain import ROLES
-from livetrack.scope import Scope, as_list
+from livetrack.scope import Scope
 from livetrack.store.connection import Store
 
 DEFAULT_SCHOOL_NAME = "Our school"
@@ -35,12 +34,17 @@ def rename_school(store: Store, school_id: int, name: str) -> None:
 
 def load_schools(store: Store, scope: Scope) -> pd.DataFrame:
     """The schools a person may see, in name order."""
+    where, params = scope.where(school="id")
     return store.frame(
         "select id, name, la_code, establishment_number, is_demo from schools"
-        " where ?::integer[] is null or list_contains(?::integer[], id)"
-        " order by name",
-        [as_list(scope.school_ids)] * 2,
+        f" where {where} order by name",
+        params,
     )
+
+
+def load_school_names(store: Store) -> dict[int, str]:
+    """Every school's name by id, for labels (names of schools are not personal)."""
+    return dict(store.rows("select id, name from schools order by id"))
 
 
 def is_demo_database(store: Store) -> bool:
@@ -111,17 +115,19 @@ def ensure_class(
 
 def load_classes(store: Store, scope: Scope, school_id: int) -> pd.DataFrame:
     """A school's classes that the person may see, with their pupils on roll."""
+    where, params = scope.where(
+        school="c.school_id", klass="c.id", year_group="c.year_group"
+    )
     return store.frame(
-        """
+        f"""
         select c.id, c.name, c.year_group, count(p.id) as pupils
         from classes c
         left join pupils p on p.class_id = c.id and p.left_on is null
-        where c.school_id = ?
-          and (?::integer[] is null or list_contains(?::integer[], c.id))
+        where c.school_id = ? and {where}
         group by all
         order by c.year_group, c.name
         """,
-        [school_id, *[as_list(scope.class_ids)] * 2],
+        [school_id, *params],
     )
 
 
@@ -146,17 +152,17 @@ def add_subject(
 
 def load_subjects(store: Store, scope: Scope, school_id: int) -> pd.DataFrame:
     """A school's tracked subjects in their school's order, with their year groups."""
+    where, params = scope.where(school="s.school_id", subject="s.id")
     return store.frame(
-        """
+        f"""
         select s.id, s.name, s.position, list(g.year_group order by g.year_group) as year_groups
         from subjects s
         join subject_year_groups g on g.subject_id = s.id
-        where s.school_id = ?
-          and (?::integer[] is null or list_contains(?::integer[], s.id))
+        where s.school_id = ? and {where}
         group by s.id, s.name, s.position
         order by s.position
         """,
-        [school_id, *[as_list(scope.subject_ids)] * 2],
+        [school_id, *params],
     )
 
 
@@ -180,23 +186,6 @@ def add_staff(
             [[staff_id, class_id] for class_id in class_ids],
         )
     return staff_id
-
-
-def load_staff(store: Store, school_id: int) -> pd.DataFrame:
-    """A school's staff (and the trust's), with the classes each one teaches."""
-    return store.frame(
-        """
-        select s.id, s.display_name, s.email, s.role,
-               list(sc.class_id order by sc.class_id) filter (sc.class_id is not null)
-                   as class_ids
-        from staff s
-        left join staff_classes sc on sc.staff_id = s.id
-        where s.school_id = ? or s.school_id is null
-        group by s.id, s.display_name, s.email, s.role
-        order by list_position(?, s.role), s.display_name
-        """,
-        [school_id, ROLES],
-    )
 
 
 def ensure_office_account(cursor: duckdb.DuckDBPyConnection, school_id: int) -> int:

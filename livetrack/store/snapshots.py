@@ -7,7 +7,7 @@ import pandas as pd
 import pyarrow as pa
 
 from livetrack.calendar import first_calendar_year
-from livetrack.scope import Scope, as_list
+from livetrack.scope import Scope
 from livetrack.store.connection import Store
 from livetrack.store.statuses import live_statuses_sql
 
@@ -87,8 +87,12 @@ def count_snapshot_statuses(store: Store, scope: Scope) -> pd.DataFrame:
     """Each snapshot on disk in the scope, with its Above, On and Below counts."""
     if not any(store.snapshots_dir.glob(HISTORY_GLOB)):
         return pd.DataFrame(columns=SNAPSHOT_COUNT_COLUMNS)
+    where, params = scope.where(
+        school="school", klass="class_id", subject="subject_id",
+        year_group="year_group",
+    )  # fmt: skip
     return store.frame(
-        """
+        f"""
         select school as school_id, year as academic_year, half_term,
                max(as_at) as as_at,
                max(taken_at) as taken_at,
@@ -99,17 +103,10 @@ def count_snapshot_statuses(store: Store, scope: Scope) -> pd.DataFrame:
                count(*) as total
         from read_parquet(
             ?, hive_partitioning = true,
-            hive_types = {'school': integer, 'year': varchar, 'half_term': varchar})
-        where (?::integer[] is null or list_contains(?::integer[], school))
-          and (?::integer[] is null or list_contains(?::integer[], class_id))
-          and (?::integer[] is null or list_contains(?::integer[], subject_id))
+            hive_types = {{'school': integer, 'year': varchar, 'half_term': varchar}})
+        where {where}
         group by all
         order by school_id, as_at
         """,
-        [
-            str(store.snapshots_dir / HISTORY_GLOB),
-            *[as_list(scope.school_ids)] * 2,
-            *[as_list(scope.class_ids)] * 2,
-            *[as_list(scope.subject_ids)] * 2,
-        ],
+        [str(store.snapshots_dir / HISTORY_GLOB), *params],
     )

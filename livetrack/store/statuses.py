@@ -13,7 +13,7 @@ from datetime import datetime
 import pandas as pd
 
 from livetrack.domain import DEFAULT_STATUS
-from livetrack.scope import Scope, as_list
+from livetrack.scope import Scope
 from livetrack.store.connection import Store
 
 log = logging.getLogger(__name__)
@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 # Every live-status read starts from this: one row per pupil on roll per
 # subject tracked for their year group, as at a moment in time. Parameters,
 # in order: academic year, as-at time, then the as-at time twice more for
-# the roll (joined before it, not left by it). Scope clauses follow.
+# the roll (joined before it, not left by it); the scope's condition follows.
 LIVE_STATUSES = """
 with latest as (
     select pupil_id, subject_id,
@@ -47,25 +47,26 @@ join subject_year_groups g on g.subject_id = s.id and g.year_group = p.year_grou
 left join latest on latest.pupil_id = p.id and latest.subject_id = s.id
 where (p.joined_on is null or p.joined_on <= ?::timestamptz::date)
   and (p.left_on is null or p.left_on > ?::timestamptz::date)
-  and (?::integer[] is null or list_contains(?::integer[], p.school_id))
-  and (?::integer[] is null or list_contains(?::integer[], p.class_id))
-  and (?::integer[] is null or list_contains(?::integer[], s.id))
+  and {scope}
 """
 
 
 def live_statuses_sql(scope: Scope, academic_year: str, as_at: datetime | None):
     """The live-status query and its parameters, for other queries to build on."""
     moment = as_at or datetime.now().astimezone()
-    params = [academic_year, moment, moment, moment]
-    for ids in (scope.school_ids, scope.class_ids, scope.subject_ids):
-        params += [as_list(ids)] * 2
-    return LIVE_STATUSES, params
+    where, scope_params = scope.where(
+        school="p.school_id", klass="p.class_id", subject="s.id",
+        year_group="p.year_group",
+    )  # fmt: skip
+    sql = LIVE_STATUSES.format(scope=where)
+    return sql, [academic_year, moment, moment, moment, *scope_params]
 
 
 def load_class_statuses(
     store: Store, scope: Scope, class_id: int, academic_year: str
 ) -> pd.DataFrame:
     """Every pupil of one class by subject: status, and who last changed it and when."""
+    scope.require_pupil_rows()
     sql, params = live_statuses_sql(scope, academic_year, None)
     return store.frame(
         f"""
@@ -245,8 +246,13 @@ def load_recent_changes(
     store: Store, scope: Scope, class_id: int, academic_year: str, limit: int = 20
 ) -> pd.DataFrame:
     """The latest changes recorded for a class's pupils this year, newest first."""
+    scope.require_pupil_rows()
+    where, params = scope.where(
+        school="p.school_id", klass="p.class_id", subject="s.id",
+        year_group="p.year_group",
+    )  # fmt: skip
     return store.frame(
-        """
+        f"""
         select sc.changed_at, st.display_name as changed_by,
                coalesce(p.preferred_first_name, p.legal_first_name)
                    || ' ' || p.legal_last_name as pupil,
@@ -255,19 +261,9 @@ def load_recent_changes(
         join pupils p on p.id = sc.pupil_id
         join subjects s on s.id = sc.subject_id
         join staff st on st.id = sc.changed_by
-        where p.class_id = ? and sc.academic_year = ?
-          and (?::integer[] is null or list_contains(?::integer[], p.class_id))
-          and (?::integer[] is null or list_contains(?::integer[], p.school_id))
-          and (?::integer[] is null or list_contains(?::integer[], s.id))
+        where p.class_id = ? and sc.academic_year = ? and {where}
         order by sc.id desc
         limit ?
         """,
-        [
-            class_id,
-            academic_year,
-            *[as_list(scope.class_ids)] * 2,
-            *[as_list(scope.school_ids)] * 2,
-            *[as_list(scope.subject_ids)] * 2,
-            limit,
-        ],
+        [class_id, academic_year, *params, limit],
     )

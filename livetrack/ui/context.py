@@ -9,28 +9,23 @@ from datetime import date
 
 import streamlit as st
 
+from livetrack.access import Person, scope_for
 from livetrack.calendar import academic_year_of
 from livetrack.demo import build_demo
 from livetrack.paths import resolve_data_dir
 from livetrack.scope import Scope
 from livetrack.store import Store
-from livetrack.store.schools import load_schools, load_staff
+from livetrack.store.schools import load_schools
 
 _FIRST_START = threading.Lock()
 TODAY_VARIABLE = "LIVETRACK_TODAY"
+PERSON = "livetrack-person"
 
 
 @dataclass(frozen=True)
 class School:
     id: int
     name: str
-
-
-@dataclass(frozen=True)
-class Person:
-    id: int
-    name: str
-    role: str
 
 
 def _data_dir_argument() -> str | None:
@@ -72,9 +67,22 @@ def _build_first_demo(shared: Store) -> None:
             )
 
 
+def set_person(person: Person) -> None:
+    """Remember who signed in, for the pages this run (the router calls it)."""
+    st.session_state[PERSON] = person
+
+
+def person() -> Person:
+    """The signed-in person; a page opened without the router shows nothing."""
+    signed_in = st.session_state.get(PERSON)
+    if signed_in is None:
+        st.stop()
+    return signed_in
+
+
 def scope() -> Scope:
-    """What the person using the app may see and change (the whole demo, for now)."""
-    return Scope.everything()
+    """What the signed-in person may see and change."""
+    return scope_for(person())
 
 
 def today() -> date:
@@ -102,22 +110,3 @@ def pick_school(shared: Store, person_scope: Scope) -> School:
             "School", names, format_func=names.get, key="school_id"
         )
     return School(chosen, names[chosen])
-
-
-def pick_person(shared: Store, school_id: int) -> Person:
-    """Who is recording: chosen in the sidebar until sign-in arrives."""
-    staff = load_staff(shared, school_id)
-    people = {
-        row.id: Person(row.id, row.display_name, row.role.replace("_", " "))
-        for row in staff.itertuples()
-    }
-    chosen = st.sidebar.selectbox(
-        "Demo: you are",
-        people,
-        format_func=lambda staff_id: (
-            f"{people[staff_id].name} · {people[staff_id].role}"
-        ),
-        key=f"person-{school_id}",
-        help="Until sign-in is set up, choose who you are so every change says who made it.",
-    )
-    return people[chosen]

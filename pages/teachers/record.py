@@ -237,7 +237,7 @@ def pick_class_and_view(store, scope, school_id: int, locked: bool):
 def main() -> None:
     store, scope = context.store(), context.scope()
     school = context.pick_school(store, scope)
-    person = context.pick_person(store, school.id)
+    person = context.person()
     year = context.academic_year()
     st.title("Record")
     st.caption(
