@@ -1,4 +1,4 @@
-"""LiveTrack: the router. It signs people in and shows each one the pages of their role."""
+"""LiveTrack: the router. It signs people in and shows each the pages of their role."""
 
 import logging
 

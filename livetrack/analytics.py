@@ -18,7 +18,7 @@ def add_shares(counts: pd.DataFrame) -> pd.DataFrame:
     """The counts with `pct_above`, `pct_on` and `pct_below` (0-100) beside them."""
     shares = counts.copy()
     total = shares["total"].where(shares["total"] > 0)
-    for status, column in COUNT_COLUMNS.items():
+    for column in COUNT_COLUMNS.values():
         shares[f"pct_{column}"] = (100 * shares[column] / total).round(1)
     return shares
 

@@ -41,7 +41,7 @@ def last_change_text(statuses: pd.DataFrame) -> pd.Series:
 
 
 def build_grid(statuses: pd.DataFrame, subjects: list[str]) -> pd.DataFrame:
-    """One row per pupil: name, a status column per subject, evidence and note to fill in.
+    """One row per pupil: name, a status per subject, evidence and note to fill in.
 
     `Last change` names the pupil's most recent change, in the subject when
     there is one subject, across subjects otherwise.
@@ -73,7 +73,7 @@ def pending_changes(
     subjects: list[str],
     default_evidence: str | None,
 ) -> list[PendingChange]:
-    """The cells whose status the teacher changed, with the evidence and note to save."""
+    """The cells the teacher changed, with the evidence and note to save."""
     cells = statuses.set_index(["pupil_id", "subject"])
     pending = []
     for position, edits in sorted(edited_rows.items()):

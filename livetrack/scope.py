@@ -35,7 +35,7 @@ class Scope:
 
     @classmethod
     def everything(cls) -> "Scope":
-        """The whole trust, named and writable: for the command line and the demo build."""
+        """The whole trust, named and writable: the command line and the demo build."""
         return cls()
 
     @classmethod

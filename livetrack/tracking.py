@@ -42,7 +42,7 @@ def check_tracking_started(
 
 
 def validate_change(change: StatusChange) -> None:
-    """Raise InvalidChange for a status, evidence type or note the policy does not allow."""
+    """Raise InvalidChange for a status, evidence or note the policy does not allow."""
     if change.status not in STATUSES:
         raise InvalidChange(
             f'"{change.status}" is not a status: use Above, On or Below.'

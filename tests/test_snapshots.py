@@ -26,7 +26,8 @@ def test_a_snapshot_holds_every_status_with_the_pupils_context(store, school):
     amy = school["pupils"]["Amy"]
     with store.transaction() as cursor:
         insert_attendance(cursor, pd.DataFrame([{
-            "pupil_id": amy, "starts_on": date(2026, 9, 2), "ends_on": date(2026, 10, 23),
+            "pupil_id": amy, "starts_on": date(2026, 9, 2),
+            "ends_on": date(2026, 10, 23),
             "sessions_possible": 76, "sessions_attended": 68,
             "sessions_authorised": 6, "sessions_unauthorised": 2,
         }]))  # fmt: skip
@@ -126,7 +127,8 @@ def test_snapshot_files_are_hive_partitioned_for_any_parquet_reader(store, schoo
     take_snapshot(store, school["id"], AUTUMN_2)
     partitions = duckdb.sql(
         f"select distinct school, year, half_term from read_parquet("
-        f"'{store.snapshots_dir}/**/*.parquet', hive_partitioning = true) order by half_term"
+        f"'{store.snapshots_dir}/**/*.parquet', hive_partitioning = true)"
+        " order by half_term"
     ).fetchall()
     assert partitions == [
         (school["id"], "2026-27", "autumn-1"),

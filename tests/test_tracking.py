@@ -22,7 +22,10 @@ def cell(
     )
 
 
-def save(store, school, changes, scope=Scope.everything(), today=TODAY, **options):
+EVERYTHING = Scope.everything()
+
+
+def save(store, school, changes, scope=EVERYTHING, today=TODAY, **options):
     return save_status_changes(
         store, scope, school["teacher"], changes, ACADEMIC_YEAR, today, **options
     )

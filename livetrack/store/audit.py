@@ -78,7 +78,7 @@ def load_audit(
     since: datetime | None = None,
     limit: int = 500,
 ) -> pd.DataFrame:
-    """The newest events in the scope's schools, optionally of one kind or since a time."""
+    """The newest events in the scope's schools, of one kind or since a time."""
     scope.require_administer()
     where, params = scope.where(school="coalesce(a.school_id, -1)")
     if scope.school_ids is not None:

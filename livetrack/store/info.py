@@ -7,7 +7,7 @@ from livetrack.store.statuses import status_totals
 
 
 def count_holdings(store: Store, academic_year: str) -> dict:
-    """Schools, pupils on roll, classes, tracked subjects, live statuses and snapshots."""
+    """Schools, pupils on roll, classes, subjects, live statuses and snapshots."""
     schools, pupils, classes, subjects = store.rows(
         """
         select (select count(*) from schools),

@@ -1,4 +1,4 @@
-"""People: staff as LiveTrack knows them, their roles and areas, and an admin's edits."""
+"""People: staff as LiveTrack knows them, their roles and areas, and admin edits."""
 
 import duckdb
 import pandas as pd

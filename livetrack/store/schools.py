@@ -102,7 +102,8 @@ def ensure_class(
     ).fetchone()
     if found is None:
         return cursor.execute(
-            "insert into classes (school_id, name, year_group) values (?, ?, ?) returning id",
+            "insert into classes (school_id, name, year_group) values (?, ?, ?)"
+            " returning id",
             [school_id, name, year_group],
         ).fetchone()[0]
     class_id, current_year_group = found
@@ -140,7 +141,8 @@ def add_subject(
 ) -> int:
     """Track a subject in a school for the given year groups; returns its id."""
     subject_id = cursor.execute(
-        "insert into subjects (school_id, name, position) values (?, ?, ?) returning id",
+        "insert into subjects (school_id, name, position) values (?, ?, ?)"
+        " returning id",
         [school_id, name, position],
     ).fetchone()[0]
     cursor.executemany(
@@ -155,7 +157,8 @@ def load_subjects(store: Store, scope: Scope, school_id: int) -> pd.DataFrame:
     where, params = scope.where(school="s.school_id", subject="s.id")
     return store.frame(
         f"""
-        select s.id, s.name, s.position, list(g.year_group order by g.year_group) as year_groups
+        select s.id, s.name, s.position,
+               list(g.year_group order by g.year_group) as year_groups
         from subjects s
         join subject_year_groups g on g.subject_id = s.id
         where s.school_id = ? and {where}

@@ -100,7 +100,8 @@ def pick_school(shared: Store, person_scope: Scope) -> School:
     schools = load_schools(shared, person_scope)
     if schools.empty:
         st.info(
-            "There is no school here yet. An admin can import a roster on the Import page."
+            "There is no school here yet. An admin can import a roster on the "
+            "Import page."
         )
         st.stop()
     names = dict(zip(schools["id"].tolist(), schools["name"]))

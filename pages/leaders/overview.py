@@ -14,7 +14,7 @@ HALF_TERM_ORDER = {code: position for position, (code, _) in enumerate(HALF_TERM
 
 
 def latest_snapshot(snapshots: pd.DataFrame, school_id: int) -> pd.Series | None:
-    """The most recent half-term's snapshot of a school, by the calendar, not the clock."""
+    """A school's most recent half-term snapshot, by the calendar, not the clock."""
     own = snapshots[snapshots["school_id"] == school_id]
     if own.empty:
         return None

@@ -26,7 +26,8 @@ def render_take(store, school: context.School, half_term: HalfTerm) -> None:
         st.success(f"The {half_term.name} snapshot has been taken.", icon="✅")
         replace = st.checkbox(
             "Take it again, replacing the one already taken",
-            help="Only the newest copy is kept. Use this if statuses were corrected since.",
+            help="Only the newest copy is kept. Use this if statuses were "
+            "corrected since.",
         )
     label = "Take it again" if taken else f"Take the {half_term.name} snapshot now"
     if st.button(label, type="primary", disabled=taken and not replace):
@@ -79,7 +80,8 @@ def render_taken(snapshots: pd.DataFrame) -> None:
     st.subheader("Snapshots taken")
     if snapshots.empty:
         st.info(
-            "No snapshot has been taken yet. The first one is taken at the end of a half-term."
+            "No snapshot has been taken yet. The first one is taken at the end "
+            "of a half-term."
         )
         return
     st.dataframe(snapshot_table(snapshots), hide_index=True)

@@ -59,7 +59,7 @@ def has_unsaved_edits() -> bool:
 
 
 def start_afresh() -> None:
-    """Drop the grid's edits and read the statuses again (after a save, or on request)."""
+    """Drop the grid's edits and read the statuses again (after a save, or asked)."""
     st.session_state["record-generation"] = (
         st.session_state.get("record-generation", 0) + 1
     )
@@ -86,11 +86,14 @@ def column_config(subjects: list[str], editable: bool) -> dict:
             PUPIL, disabled=True, pinned=True, width=PUPIL_WIDTH_PX
         ),
         EVIDENCE: st.column_config.SelectboxColumn(
-            EVIDENCE, options=EVIDENCE_TYPES, disabled=not editable, width=EVIDENCE_WIDTH_PX,
-            help="The evidence for this row's changes. Leave blank to use the evidence chosen below.",
+            EVIDENCE, options=EVIDENCE_TYPES, disabled=not editable,
+            width=EVIDENCE_WIDTH_PX,
+            help="The evidence for this row's changes. Leave blank to use the "
+            "evidence chosen below.",
         ),
         NOTE: st.column_config.TextColumn(
-            NOTE, max_chars=NOTE_MAX_CHARACTERS, disabled=not editable, width=NOTE_WIDTH_PX,
+            NOTE, max_chars=NOTE_MAX_CHARACTERS, disabled=not editable,
+            width=NOTE_WIDTH_PX,
             help="Optional: a short note for this row's changes.",
         ),
         LAST_CHANGE: st.column_config.TextColumn(
@@ -132,7 +135,8 @@ def render_pending(pending: list[PendingChange], missing_evidence: bool) -> bool
         )
     if missing_evidence:
         st.warning(
-            "Choose the evidence for these changes, above or in the grid's Evidence column."
+            "Choose the evidence for these changes, above or in the grid's "
+            "Evidence column."
         )
     save, discard = st.columns([1, 4])
     discard.button("Discard changes", on_click=start_afresh)
@@ -241,7 +245,8 @@ def main() -> None:
     year = context.academic_year()
     st.title("Record")
     st.caption(
-        f"{school.name} · {year} · every status is On until you change it, by exception and from evidence"
+        f"{school.name} · {year} · every status is On until you change it, "
+        "by exception and from evidence"
     )
     render_definitions()
     render_outcome(store, scope, person, year)
