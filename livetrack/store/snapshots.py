@@ -1,15 +1,14 @@
 """The SQL behind snapshots: live statuses with each pupil's context as at a moment,
 and the history read back from the Parquet files."""
 
-from datetime import date, datetime
+from datetime import datetime
 
 import pandas as pd
 import pyarrow as pa
 
-from livetrack.calendar import first_calendar_year
 from livetrack.scope import Scope
 from livetrack.store.connection import Store
-from livetrack.store.statuses import live_statuses_sql
+from livetrack.store.facts import live_facts_sql
 
 SNAPSHOT_FILE_NAME = "snapshot.parquet"
 HISTORY_GLOB = f"school=*/year=*/half_term=*/{SNAPSHOT_FILE_NAME}"
@@ -17,43 +16,6 @@ SNAPSHOT_COUNT_COLUMNS = [
     "school_id", "academic_year", "half_term", "as_at", "taken_at", "pupils",
     "above", "on", "below", "total",
 ]  # fmt: skip
-
-SNAPSHOT_ROWS = """
-select l.pupil_id, l.subject_id, l.subject, l.status, l.changed_at as status_changed_at,
-       p.year_group, l.class_id, l.class_name, p.sex, p.send, p.primary_need,
-       p.pupil_premium, p.fsm, p.eal, p.looked_after,
-       month(p.date_of_birth) between 4 and 8 as summer_born,
-       coalesce(a.sessions_possible, 0) as sessions_possible,
-       coalesce(a.sessions_attended, 0) as sessions_attended,
-       round(100.0 * a.sessions_attended / nullif(a.sessions_possible, 0), 1)
-           as attendance_percent,
-       coalesce(b.negative_incidents, 0) as negative_incidents,
-       coalesce(b.positive_incidents, 0) as positive_incidents,
-       coalesce(b.behaviour_points, 0) as behaviour_points,
-       ?::timestamptz as as_at,
-       ?::timestamptz as taken_at
-from ({live}) l
-join pupils p on p.id = l.pupil_id
-left join (
-    select pupil_id,
-           sum(sessions_possible) as sessions_possible,
-           sum(sessions_attended) as sessions_attended
-    from attendance
-    where starts_on >= ? and ends_on <= ?
-    group by pupil_id
-) a on a.pupil_id = l.pupil_id
-left join (
-    select pupil_id,
-           count(*) filter (kind = 'negative') as negative_incidents,
-           count(*) filter (kind = 'positive') as positive_incidents,
-           sum(points) as behaviour_points
-    from behaviour_incidents
-    where occurred_on between ? and ?
-    group by pupil_id
-) b on b.pupil_id = l.pupil_id
-where l.school_id = ?
-order by l.pupil_id, l.position
-"""
 
 
 def read_snapshot_rows(
@@ -64,22 +26,14 @@ def read_snapshot_rows(
     taken_at: datetime,
 ) -> pa.Table:
     """Every live status of a school as at a moment, with each pupil's context then."""
-    live, live_params = live_statuses_sql(Scope.everything(), academic_year, as_at)
-    year_start = date(first_calendar_year(academic_year), 9, 1)
-    day = as_at.date()
+    facts, params = live_facts_sql(
+        Scope.everything().within_school(school_id), academic_year, as_at, taken_at
+    )
     with store.cursor() as cursor:
         return cursor.sql(
-            SNAPSHOT_ROWS.format(live=live),
-            params=[
-                as_at,
-                taken_at,
-                *live_params,
-                year_start,
-                day,
-                year_start,
-                day,
-                school_id,
-            ],
+            f"select * exclude (school_id) from ({facts})"
+            " order by pupil_id, subject_id",
+            params=params,
         ).to_arrow_table()
 
 

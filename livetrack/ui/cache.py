@@ -3,9 +3,16 @@
 import pandas as pd
 import streamlit as st
 
+from livetrack.filters import Filters
 from livetrack.scope import Scope
 from livetrack.store import Store
-from livetrack.store.schools import load_classes, load_subjects
+from livetrack.store.figures import (
+    count_facts,
+    live_source,
+    roll_up_pupils,
+    snapshot_source,
+)
+from livetrack.store.schools import load_classes, load_schools, load_subjects
 from livetrack.store.snapshots import count_snapshot_statuses
 from livetrack.store.statuses import count_statuses
 
@@ -30,3 +37,39 @@ def classes(_store: Store, version: int, scope: Scope, school_id: int) -> pd.Dat
 @st.cache_data(show_spinner=False, max_entries=64)
 def subjects(_store: Store, version: int, scope: Scope, school_id: int) -> pd.DataFrame:
     return load_subjects(_store, scope, school_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def schools(_store: Store, version: int, scope: Scope) -> pd.DataFrame:
+    return load_schools(_store, scope)
+
+
+def _source(store: Store, scope: Scope, source: tuple):
+    """A facts source from its key: ("live", year, day) or ("snapshot", year, ht)."""
+    if source[0] == "live":
+        return live_source(scope, source[1])
+    return snapshot_source(store, scope, source[1], source[2])
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def counts(
+    _store: Store, version: int, scope: Scope, source: tuple, filters: Filters,
+    by: tuple[str, ...] = (),
+) -> pd.DataFrame | None:  # fmt: skip
+    """count_facts for a source key; None when the snapshot asked for is missing."""
+    facts = _source(_store, scope, source)
+    if facts is None:
+        return None
+    return count_facts(_store, facts, filters, list(by))
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def pupils(
+    _store: Store, version: int, scope: Scope, source: tuple, filters: Filters,
+    status: str | None = None,
+) -> pd.DataFrame | None:  # fmt: skip
+    """roll_up_pupils for a source key; None when the snapshot is missing."""
+    facts = _source(_store, scope, source)
+    if facts is None:
+        return None
+    return roll_up_pupils(_store, scope, facts, filters, status)

@@ -65,3 +65,58 @@ def _lay_out(figure: go.Figure, groups: list) -> None:
         yaxis={"autorange": "reversed", "title": None, "type": "category"},
         uniformtext={"minsize": 11, "mode": "hide"},
     )
+
+
+HEATMAP_ROW_PX = 30
+SMALL_CELL_TEXT = "too few"
+
+
+def share_heatmap(
+    cells: pd.DataFrame, rows: str, columns: str, percent: str, colour: str
+) -> go.Figure:
+    """A grid of one share (say % Below), each cell labelled with its % and n.
+
+    `cells` is long: one row per cell with `rows`, `columns`, `percent`,
+    `pupils` and `too_small`. A cell too small to read is left blank and
+    says so, never coloured as a finding.
+    """
+    row_order = list(dict.fromkeys(cells[rows]))
+    column_order = list(dict.fromkeys(cells[columns]))
+
+    def pivot(values: str) -> pd.DataFrame:
+        return cells.pivot(index=rows, columns=columns, values=values).reindex(
+            index=row_order, columns=column_order
+        )
+
+    percents, pupils = pivot(percent), pivot("pupils")
+    too_small = pivot("too_small").fillna(True).astype(bool)
+    shown = percents.where(~too_small)
+    text = [
+        [_cell_text(p, n, small) for p, n, small in zip(*row)]
+        for row in zip(percents.to_numpy(), pupils.to_numpy(), too_small.to_numpy())
+    ]
+    figure = go.Figure(
+        go.Heatmap(
+            z=shown.to_numpy(), x=column_order, y=row_order, text=text,
+            texttemplate="%{text}", colorscale=[[0, "#FFFFFF"], [1, colour]],
+            zmin=0, zmax=max(40.0, float(shown.max().max() or 0)),
+            hovertemplate="%{y} · %{x}<br>%{text}<extra></extra>",
+            colorbar={"ticksuffix": "%", "thickness": 12}, xgap=2, ygap=2,
+        )
+    )  # fmt: skip
+    figure.update_layout(
+        height=CHART_MARGIN_PX + HEATMAP_ROW_PX * len(row_order),
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        yaxis={"autorange": "reversed", "type": "category"},
+        xaxis={"side": "top", "type": "category"},
+        plot_bgcolor="#F3F3F3",
+    )
+    return figure
+
+
+def _cell_text(percent, pupils, too_small) -> str:
+    if pd.isna(pupils):
+        return ""
+    if too_small:
+        return f"{SMALL_CELL_TEXT}<br>n={int(pupils)}"
+    return f"{percent:.0f}%<br>n={int(pupils)}"

@@ -1,104 +1,174 @@
-"""Overview: the school's live Above, On and Below, by subject and by year group."""
+"""Overview: the live Above, On and Below, where they stand out, and the group gaps."""
 
 import pandas as pd
 import streamlit as st
 
 from livetrack import analytics
-from livetrack.calendar import HALF_TERM_NAMES, HALF_TERMS
+from livetrack.calendar import HALF_TERM_NAMES
 from livetrack.domain import year_group_label
+from livetrack.filters import Filters
 from livetrack.ui import cache, context
-from livetrack.ui.charts import status_bars
-from livetrack.ui.palette import status_label
+from livetrack.ui.charts import share_heatmap, status_bars
+from livetrack.ui.filters import filter_bar, names_for
+from livetrack.ui.palette import STATUS_COLOURS, status_label
+from livetrack.ui.tables import render_table
 
-HALF_TERM_ORDER = {code: position for position, (code, _) in enumerate(HALF_TERMS)}
-
-
-def latest_snapshot(snapshots: pd.DataFrame, school_id: int) -> pd.Series | None:
-    """A school's most recent half-term snapshot, by the calendar, not the clock."""
-    own = snapshots[snapshots["school_id"] == school_id]
-    if own.empty:
-        return None
-    order = own["academic_year"] + own["half_term"].map(HALF_TERM_ORDER).astype(str)
-    return own.loc[order.idxmax()]
+SMALL = f"too small to read (n < {analytics.SMALL_GROUP_PUPILS})"
 
 
-def render_headline(live: dict, snapshot: pd.Series | None, pupils: int) -> None:
-    since = ""
-    if snapshot is not None:
-        since = f"{HALF_TERM_NAMES[snapshot['half_term']]} {snapshot['academic_year']}"
+def render_headline(now: pd.DataFrame, before: pd.DataFrame | None, since: str):
     columns = st.columns(3)
-    total = sum(count for count, _ in live.values())
+    total, pupils = int(now["total"].sum()), int(now["pupils"].sum())
+    shares = analytics.overall_shares(now)
+    earlier = analytics.overall_shares(before) if before is not None else None
     for column, status in zip(columns, ["Below", "On", "Above"]):
-        count, percent = live[status]
+        count, percent = shares[status]
         delta = None
-        if snapshot is not None and snapshot["total"]:
-            before = 100 * snapshot[status.lower()] / snapshot["total"]
-            delta = f"{percent - before:+.1f} pts since {since}"
+        if earlier is not None and before["total"].sum():
+            delta = f"{percent - earlier[status][1]:+.1f} pts since {since}"
         column.metric(
-            status_label(status),
-            f"{percent:.1f}%",
-            delta=delta,
+            status_label(status), f"{percent:.1f}%", delta=delta,
             delta_color={"Below": "inverse", "On": "off"}.get(status, "normal"),
-            help=f"{count:,} of {total:,} pupil-subject statuses",
             border=True,
-        )
+        )  # fmt: skip
         column.caption(f"{count:,} of {total:,} statuses · {pupils:,} pupils")
 
 
-def render_breakdown(counts: pd.DataFrame, label: str, title: str) -> None:
+def render_heatmap(cells: pd.DataFrame) -> None:
+    st.subheader("% Below by subject and year group")
+    if cells.empty:
+        st.info("No statuses to show for these filters.")
+        return
+    shares = analytics.add_shares(cells).assign(
+        year=lambda frame: frame["year_group"].map(year_group_label),
+        too_small=lambda frame: frame["pupils"].map(analytics.is_too_small),
+    )
+    st.plotly_chart(
+        share_heatmap(shares, "subject", "year", "pct_below", STATUS_COLOURS["Below"]),
+        key="heatmap", config={"displayModeBar": False},
+    )  # fmt: skip
+    st.caption(
+        "Each cell shows % Below and its n pupils. A cell of fewer than "
+        f"{analytics.SMALL_GROUP_PUPILS} pupils is too small to read and is left "
+        "uncoloured."
+    )
+
+
+def render_breakdown(counts: pd.DataFrame, before, label: str, title: str, key):
     st.subheader(title)
     if counts.empty:
-        st.info("No statuses to show yet.")
+        st.info("No statuses to show for these filters.")
         return
-    shares = analytics.shares_long(counts, label)
     st.plotly_chart(
-        status_bars(shares, label),
-        key=f"chart-{label}",
-        config={"displayModeBar": False},
-    )
+        status_bars(analytics.shares_long(counts, label), label),
+        key=f"chart-{key}", config={"displayModeBar": False},
+    )  # fmt: skip
     with st.expander(f"{title} as a table"):
-        st.table(share_table(counts, label), hide_index=True)
+        render_table(share_table(counts, before, label), title, key=f"table-{key}")
 
 
-def share_table(counts: pd.DataFrame, label: str) -> pd.DataFrame:
-    """Each group's counts and shares, written the way a report would print them."""
+def share_table(counts, before, label: str) -> pd.DataFrame:
+    """Each group's shares with their n, and the change in % Below since before."""
+    keys = [label]
+    changes = analytics.change_since(counts, before, keys)
     table = pd.DataFrame({label.replace("_", " ").capitalize(): counts[label]})
     for status, column in analytics.COUNT_COLUMNS.items():
         table[status] = [
             analytics.format_share(count, total)
             for count, total in zip(counts[column], counts["total"])
         ]
-    table["n (statuses)"] = counts["total"].map("{:,}".format)
+    table["n pupils"] = counts["pupils"]
+    table["Below since last snapshot"] = changes["change_below"].map(_points)
     return table
+
+
+def _points(change) -> str:
+    return "" if pd.isna(change) else f"{change:+.1f} pts"
+
+
+def render_gaps(gaps: pd.DataFrame) -> None:
+    st.subheader("Group gaps")
+    readable = ~gaps["too_small"]
+    for column in ("group_below", "group_above", "others_below", "others_above"):
+        gaps[column] = gaps[column].where(readable)
+    table = pd.DataFrame(
+        {
+            "Group": gaps["gap"],
+            "n pupils": gaps["group_pupils"],
+            "% Below": gaps["group_below"].map(_percent),
+            "% Above": gaps["group_above"].map(_percent),
+            "n compared with": gaps["others_pupils"],
+            "% Below (compared)": gaps["others_below"].map(_percent),
+            "% Above (compared)": gaps["others_above"].map(_percent),
+            "Gap in % Below": [
+                SMALL if small else f"{gap:+.1f} pts"
+                for gap, small in zip(gaps["below_gap"], gaps["too_small"])
+            ],
+        }
+    )
+    render_table(table, "Group gaps", key="gaps")
+    st.caption(
+        "Each group against the pupils it is compared with: pupil premium and "
+        "EAL against the rest, SEN support and EHC plans against pupils with no "
+        "SEN, girls against boys. Percentages are of pupil-subject statuses."
+    )
+
+
+def _percent(value) -> str:
+    return "–" if pd.isna(value) else f"{value:.1f}%"
+
+
+def group_counts(store, scope, source, filters: Filters) -> dict[str, pd.DataFrame]:
+    columns = {column for _, column, _, _ in analytics.GAPS}
+    return {
+        column: cache.counts(store, store.version, scope, source, filters, (column,))
+        for column in columns
+    }
 
 
 def main() -> None:
     store, scope = context.store(), context.scope()
-    school = context.pick_school(store, scope)
+    filters = filter_bar(store, scope)
+    school_scope = scope.within_school(filters.school_id)
     year = context.academic_year()
+    live = ("live", year, context.today().isoformat())
+    last = analytics.latest_snapshot(
+        cache.snapshot_counts(store, store.version, school_scope), filters.school_id
+    )
+    before_key = None if last is None else ("snapshot", last["academic_year"],
+                                             last["half_term"])  # fmt: skip
+    since = "" if last is None else (
+        f"{HALF_TERM_NAMES[last['half_term']]} {last['academic_year']}"
+    )  # fmt: skip
+
+    def counts(source, *by):
+        if source is None:
+            return None
+        return cache.counts(store, store.version, school_scope, source, filters, by)
+
+    schools = cache.schools(store, store.version, scope)
+    name = schools.set_index("id")["name"].get(filters.school_id, "")
+    described = filters.describe(names_for(store, school_scope, filters.school_id))
     st.title("Overview")
-    st.caption(f"{school.name} · live statuses for {year}, as they stand right now")
-
-    by_subject = cache.status_counts(
-        store, store.version, scope, year, "subject", school.id
-    )
-    by_year = cache.status_counts(
-        store, store.version, scope, year, "year_group", school.id
-    )
-    by_year["year_group"] = by_year["year_group"].map(year_group_label)
-    snapshots = cache.snapshot_counts(store, store.version, scope)
-    pupils = cache.classes(store, store.version, scope, school.id)["pupils"].sum()
-
-    render_headline(
-        analytics.overall_shares(by_subject),
-        latest_snapshot(snapshots, school.id),
-        pupils,
-    )
+    st.caption(f"{name} · {described} · live statuses for {year}, as they are now")
+    now = counts(live)
+    if now.empty or not now["total"].sum():
+        st.info("No pupils match these filters.")
+        return
+    render_headline(now, counts(before_key), since)
+    render_heatmap(counts(live, "subject", "year_group"))
     left, right = st.columns(2, gap="large")
     with left:
-        render_breakdown(by_subject, "subject", "By subject")
+        render_breakdown(counts(live, "subject"), counts(before_key, "subject"),
+                         "subject", "By subject", "subject")  # fmt: skip
     with right:
-        render_breakdown(by_year, "year_group", "By year group")
+        by_year = counts(live, "year_group")
+        earlier = counts(before_key, "year_group")
+        for frame in (by_year, earlier):
+            if frame is not None:
+                frame["year_group"] = frame["year_group"].map(year_group_label)
+        render_breakdown(by_year, earlier, "year_group", "By year group", "year")
+    render_gaps(analytics.group_gaps(group_counts(store, school_scope, live, filters)))
 
 
 main()
