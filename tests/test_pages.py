@@ -14,6 +14,9 @@ APP = str(Path(__file__).resolve().parents[1] / "app.py")
 # Each page, and a role whose menu holds it.
 PAGES = [
     ("pages/leaders/overview.py", "headteacher"),
+    ("pages/leaders/triangulation.py", "headteacher"),
+    ("pages/leaders/triangulation.py", "governor"),
+    ("pages/leaders/overview.py", "teacher"),
     ("pages/leaders/snapshots.py", "headteacher"),
     ("pages/teachers/record.py", "teacher"),
     ("pages/admin/import_pupils.py", "admin"),
