@@ -4,7 +4,7 @@ import logging
 
 import streamlit as st
 
-from livetrack.access import ADMINISTER, FIGURES, RECORD, SNAPSHOTS, Person
+from livetrack.access import ADMINISTER, FIGURES, RECORD, SNAPSHOTS, TRUST, Person
 from livetrack.store.schools import is_demo_database
 from livetrack.ui import auth, context
 
@@ -18,7 +18,10 @@ st.set_page_config(page_title="LiveTrack", page_icon="📈", layout="wide")
 # must allow to see it.
 PAGES = [
     ("Leaders", "pages/leaders/overview.py", "Overview", "dashboard", FIGURES),
+    ("Leaders", "pages/leaders/trust.py", "Trust", "account_tree", TRUST),
     ("Leaders", "pages/leaders/triangulation.py", "Triangulation", "insights", FIGURES),
+    ("Leaders", "pages/leaders/area.py", "Area", "workspaces", FIGURES),
+    ("Leaders", "pages/leaders/reviews.py", "Reviews", "task_alt", FIGURES),
     ("Leaders", "pages/leaders/snapshots.py", "Snapshots", "photo_camera", SNAPSHOTS),
     ("Teachers", "pages/teachers/record.py", "Record", "edit_note", RECORD),
     ("Admin", "pages/admin/import_pupils.py", "Import", "upload_file", ADMINISTER),
