@@ -5,11 +5,18 @@ import logging
 import streamlit as st
 
 from livetrack.access import ADMINISTER, FIGURES, RECORD, SNAPSHOTS, TRUST, Person
+from livetrack.errors import LiveTrackError
 from livetrack.store.schools import is_demo_database
 from livetrack.ui import auth, context
 
 logging.basicConfig(
     level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+)
+
+log = logging.getLogger("livetrack.app")
+PAGE_FAILED = (
+    "Something went wrong on this page, and nothing was changed. Try again; if "
+    "it happens again, tell whoever looks after LiveTrack."
 )
 
 st.set_page_config(page_title="LiveTrack", page_icon="📈", layout="wide")
@@ -26,6 +33,8 @@ PAGES = [
     ("Teachers", "pages/teachers/record.py", "Record", "edit_note", RECORD),
     ("Admin", "pages/admin/import_pupils.py", "Import", "upload_file", ADMINISTER),
     ("Admin", "pages/admin/school.py", "School", "school", ADMINISTER),
+    ("Admin", "pages/admin/people.py", "People", "group", ADMINISTER),
+    ("Admin", "pages/admin/audit.py", "Audit log", "history", ADMINISTER),
 ]
 
 
@@ -62,4 +71,13 @@ if person is None:
 else:
     context.set_person(person)
     render_sidebar(store, person)
-    st.navigation(pages_for(person)).run()
+    page = st.navigation(pages_for(person))
+    try:
+        page.run()
+    except LiveTrackError as error:
+        st.error(str(error), icon=":material/error:")
+    except Exception:
+        # Logged with its traceback for whoever runs the server (pupils' data
+        # is never put in a message); the person sees plain words instead.
+        log.exception("a page failed")
+        st.error(PAGE_FAILED, icon=":material/error:")
