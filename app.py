@@ -38,15 +38,21 @@ PAGES = [
 ]
 
 
+# Where each person starts: a teacher at recording, an admin at imports.
+HOME = {"teacher": RECORD, "admin": ADMINISTER}
+
+
 def pages_for(person: Person) -> dict[str, list[st.Page]]:
-    """The menu of one person: only the pages their role allows, first one default."""
+    """The menu of one person: only the pages their role allows, and their home."""
+    home = HOME.get(person.role, FIGURES)
+    allowed = [row for row in PAGES if person.can(row[4])]
+    first_home = next(path for _, path, _, _, needs in allowed if needs == home)
     menu: dict[str, list[st.Page]] = {}
-    for section, path, title, icon, needs in PAGES:
-        if person.can(needs):
-            menu.setdefault(section, []).append(
-                st.Page(path, title=title, icon=f":material/{icon}:",
-                        default=not menu)
-            )  # fmt: skip
+    for section, path, title, icon, _ in allowed:
+        menu.setdefault(section, []).append(
+            st.Page(path, title=title, icon=f":material/{icon}:",
+                    default=path == first_home)
+        )  # fmt: skip
     return menu
 
 

@@ -1,5 +1,7 @@
 """The filter model: its place in the address, and its words."""
 
+from dataclasses import fields, replace
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -38,13 +40,22 @@ def test_an_address_with_junk_reads_as_any():
 
 
 @given(st.dictionaries(st.text(max_size=20), st.text(max_size=40), max_size=8))
-def test_any_address_gives_filters_whose_sql_binds_every_value(query):
+def test_values_from_any_address_reach_sql_only_as_parameters(query):
+    """The SQL depends on which filters are set, never on what they are set to."""
     filters = Filters.from_query(query)
     sql, params = filters.where()
+    same_shape = replace(filters, **{
+        field.name: placeholder(getattr(filters, field.name))
+        for field in fields(filters)
+    })  # fmt: skip
+    assert sql == same_shape.where()[0]
     assert sql.count("?") == len(params)
-    for value in query.values():
-        if len(value) > 3 and not value.isdigit():
-            assert value not in sql
+
+
+def placeholder(value):
+    if isinstance(value, tuple):
+        return (0,) * min(len(value), 1)
+    return None if value is None else True
 
 
 def test_filters_in_words():

@@ -38,7 +38,7 @@ LAST_CHANGE_WIDTH_PX = 320
 
 
 def render_definitions() -> None:
-    with st.popover("What Above, On and Below mean", icon="ℹ️"):
+    with st.popover("What Above, On and Below mean", icon=":material/info:"):
         st.markdown(f"**Key question.** {KEY_QUESTION}")
         for status, definition in STATUS_DEFINITIONS.items():
             st.markdown(f"**{status_label(status)} track.** {definition}")
@@ -169,7 +169,10 @@ def render_outcome(store, scope, person, year: str) -> None:
     """Say what the last save did, and show any change someone else made first."""
     saved = st.session_state.pop("record-saved", None)
     if saved:
-        st.success(f"Saved {saved} change{'s' if saved != 1 else ''}.", icon="✅")
+        st.success(
+            f"Saved {saved} change{'s' if saved != 1 else ''}.",
+            icon=":material/check_circle:",
+        )
     conflicts = st.session_state.get("record-conflicts") or []
     if not conflicts:
         return
