@@ -140,3 +140,50 @@ def test_an_admin_renames_the_school(app, demo_store):
         demo_store.value("select name from schools where id = 1") == "Seabridge Academy"
     )
     demo_store.rows("update schools set name = 'Seabridge Primary School' where id = 1")
+
+
+LEADER_PAGES = [
+    "pages/leaders/overview.py",
+    "pages/leaders/triangulation.py",
+    "pages/leaders/area.py",
+    "pages/leaders/reviews.py",
+]
+VIEWS = [
+    {"year_groups": "3"},
+    {"send": "K,E", "pupil_premium": "yes"},
+    {"attendance_band": "persistent,severe"},
+    {"behaviour_band": "frequent", "sex": "M"},
+    {"class_ids": "999999", "eal": "no"},
+]
+
+
+@pytest.mark.parametrize("page", LEADER_PAGES)
+@pytest.mark.parametrize("view", VIEWS, ids=lambda view: ",".join(view))
+def test_every_leader_page_runs_under_each_filter(demo_store, page, view):
+    app = signed_in_app(demo_store, "headteacher")
+    app.switch_page(page)
+    for name, value in view.items():
+        app.query_params[name] = value
+    app.run()
+    assert_no_failure(app)
+
+
+def test_the_overview_counts_what_the_address_asks_for(demo_store):
+    from livetrack.filters import Filters
+    from livetrack.store.figures import count_facts, live_source
+
+    app = signed_in_app(demo_store, "headteacher")
+    app.switch_page("pages/leaders/overview.py")
+    app.query_params["year_groups"] = "3"
+    app.query_params["pupil_premium"] = "yes"
+    app.run()
+    expected = count_facts(
+        demo_store, live_source(Scope.everything(), "2026-27"),
+        Filters(year_groups=(3,), pupil_premium=True),
+    ).iloc[0]  # fmt: skip
+    below = next(c.value for c in app.caption if "statuses ·" in c.value)
+    assert below == (
+        f"{expected['below']:,} of {expected['total']:,} statuses · "
+        f"{expected['pupils']:,} pupils"
+    )
+    assert "Year 3, PP" in app.caption[0].value
