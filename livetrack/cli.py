@@ -7,7 +7,7 @@ import time
 from datetime import date
 
 from livetrack.calendar import academic_year_of, half_term_on
-from livetrack.demo import build_demo
+from livetrack.demo import DEMO_YEARS, build_demo
 from livetrack.errors import ImportRejected, LiveTrackError
 from livetrack.importers.pupils import import_pupils
 from livetrack.paths import resolve_data_dir
@@ -47,6 +47,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     demo.add_argument(
         "--seed", type=int, default=2026, help="the same seed gives the same demo"
+    )
+    demo.add_argument(
+        "--years",
+        type=int,
+        default=DEMO_YEARS,
+        help=f"academic years of history, this one included (default {DEMO_YEARS})",
     )
     demo.set_defaults(command=run_demo)
 
@@ -108,10 +114,17 @@ def run_demo(arguments) -> int:
     started = time.perf_counter()
     store = Store(data_dir)
     school_ids = build_demo(
-        store, schools=arguments.schools, seed=arguments.seed, progress=_progress
+        store,
+        schools=arguments.schools,
+        seed=arguments.seed,
+        years=arguments.years,
+        progress=_progress,
     )
     seconds = time.perf_counter() - started
-    _say(f"Built {len(school_ids)} demo school(s) in {seconds:.1f} s.")
+    _say(
+        f"Built {len(school_ids)} demo school(s) in {seconds:.1f} s,"
+        f" with {arguments.years} academic year(s) each."
+    )
     return 0
 
 
