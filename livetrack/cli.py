@@ -6,11 +6,17 @@ import sys
 import time
 from datetime import date
 
-from livetrack.calendar import academic_year_of, half_term_on
+from livetrack.calendar import (
+    HALF_TERM_NAMES,
+    academic_year_of,
+    half_term_on,
+    is_academic_year,
+)
 from livetrack.demo import DEMO_YEARS, build_demo
 from livetrack.errors import ImportRejected, LiveTrackError
 from livetrack.importers.pupils import import_pupils
 from livetrack.paths import resolve_data_dir
+from livetrack.schoolyear import change_calendar, load_calendar
 from livetrack.scope import Scope
 from livetrack.snapshots import take_snapshot
 from livetrack.store import Store, database_exists
@@ -82,7 +88,41 @@ def _parser() -> argparse.ArgumentParser:
         "--replace", action="store_true", help="take it again if taken"
     )
     snapshot.set_defaults(command=run_snapshot)
+
+    calendar = commands.add_parser(
+        "calendar", help="show or set a school's half-term dates and tracking start"
+    )
+    calendar.add_argument("--school-id", type=int, help="which school, if several")
+    calendar.add_argument(
+        "--year", type=_academic_year, help="the academic year, as 2026-27"
+    )
+    calendar.add_argument(
+        "--tracking-start", type=_day, metavar="DATE", help="YYYY-MM-DD"
+    )
+    calendar.add_argument(
+        "--half-term", choices=list(HALF_TERM_NAMES), help="the half-term to change"
+    )
+    calendar.add_argument("--starts", type=_day, metavar="DATE", help="YYYY-MM-DD")
+    calendar.add_argument("--ends", type=_day, metavar="DATE", help="YYYY-MM-DD")
+    calendar.set_defaults(command=run_calendar)
     return parser
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a date: write it as YYYY-MM-DD, e.g. 2026-09-21"
+        ) from None
+
+
+def _academic_year(text: str) -> str:
+    if not is_academic_year(text):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not an academic year: write it as 2026-27"
+        )
+    return text
 
 
 def _say(message: str) -> None:
@@ -177,5 +217,47 @@ def run_snapshot(arguments) -> int:
         _say(
             f"{school.name}: {half_term.label} snapshot of {info.rows:,} statuses"
             f" in {info.seconds:.1f} s."
+        )
+    return 0
+
+
+def _school(store: Store, school_id: int | None):
+    """The school a command is for: the one asked for, or the only one there is."""
+    schools = load_schools(store, Scope.everything())
+    if school_id is None and len(schools) == 1:
+        return schools.iloc[0]
+    found = schools[schools["id"] == school_id]
+    if found.empty:
+        listed = ", ".join(f"{row.id} ({row.name})" for row in schools.itertuples())
+        raise LiveTrackError(
+            "Say which school with --school-id: " + (listed or "there are none yet")
+        )
+    return found.iloc[0]
+
+
+def run_calendar(arguments) -> int:
+    store = _open_store(arguments)
+    school = _school(store, arguments.school_id)
+    year = arguments.year or academic_year_of(date.today())
+    changing = any(
+        value is not None
+        for value in (arguments.tracking_start, arguments.half_term,
+                      arguments.starts, arguments.ends)
+    )  # fmt: skip
+    if changing:
+        calendar = change_calendar(
+            store, Scope.everything(), None, int(school.id), year,
+            tracking_start=arguments.tracking_start, half_term=arguments.half_term,
+            starts_on=arguments.starts, ends_on=arguments.ends,
+        )  # fmt: skip
+        _say(f"Saved the {year} calendar of {school['name']}.")
+    else:
+        calendar = load_calendar(store, int(school.id), year)
+    print(f"{school['name']}, {year}" + ("" if calendar.saved else " (defaults)"))
+    print(f"Live tracking starts  {calendar.tracking_start:%a %d %b %Y}")
+    for half_term in calendar.half_terms:
+        print(
+            f"{half_term.name:<10}  {half_term.code:<9}"
+            f"  {half_term.starts_on:%a %d %b %Y} to {half_term.ends_on:%a %d %b %Y}"
         )
     return 0

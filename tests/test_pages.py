@@ -1,5 +1,6 @@
 """Every page runs on the demo without an exception, and the Record page saves."""
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -125,3 +126,17 @@ def test_an_admin_renames_the_school(app, demo_store):
         demo_store.value("select name from schools where id = 1") == "Seabridge Academy"
     )
     demo_store.rows("update schools set name = 'Seabridge Primary School' where id = 1")
+
+
+@pytest.mark.parametrize("app", ["admin"], indirect=True)
+def test_an_admin_is_told_why_dates_are_refused(app, demo_store):
+    open_page(app, "pages/admin/school.py")
+    app.date_input(key="calendar-2026-27-tracking").set_value(date(2026, 11, 2))
+    next(b for b in app.button if b.label == "Save dates").click().run()
+
+    assert not app.exception
+    assert any("outside Autumn 1" in e.value for e in app.error)
+    assert demo_store.value(
+        "select tracking_starts_on from academic_years"
+        " where school_id = 1 and academic_year = '2026-27'"
+    ) == date(2026, 9, 21)
