@@ -16,12 +16,13 @@ from livetrack.demo import DEMO_YEARS, build_demo
 from livetrack.errors import ImportRejected, LiveTrackError
 from livetrack.importers.pupils import import_pupils
 from livetrack.paths import resolve_data_dir
+from livetrack.scheduler import now
 from livetrack.schoolyear import change_calendar, load_calendar
 from livetrack.scope import Scope
-from livetrack.snapshots import take_snapshot
+from livetrack.snapshots import take_due_snapshots, take_snapshot
 from livetrack.store import Store, database_exists
 from livetrack.store.info import count_holdings
-from livetrack.store.schools import load_half_terms, load_schools
+from livetrack.store.schools import load_half_terms, load_school_names, load_schools
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -86,6 +87,11 @@ def _parser() -> argparse.ArgumentParser:
     snapshot = commands.add_parser("snapshot", help="take this half-term's snapshot")
     snapshot.add_argument(
         "--replace", action="store_true", help="take it again if taken"
+    )
+    snapshot.add_argument(
+        "--due",
+        action="store_true",
+        help="take every snapshot due (each half-term ended and not yet taken)",
     )
     snapshot.set_defaults(command=run_snapshot)
 
@@ -203,6 +209,8 @@ def run_info(arguments) -> int:
 
 def run_snapshot(arguments) -> int:
     store = _open_store(arguments)
+    if arguments.due:
+        return _take_due_snapshots(store)
     today = date.today()
     for school in load_schools(store, Scope.everything()).itertuples():
         half_terms = load_half_terms(store, school.id, academic_year_of(today))
@@ -260,4 +268,16 @@ def run_calendar(arguments) -> int:
             f"{half_term.name:<10}  {half_term.code:<9}"
             f"  {half_term.starts_on:%a %d %b %Y} to {half_term.ends_on:%a %d %b %Y}"
         )
+    return 0
+
+
+def _take_due_snapshots(store: Store) -> int:
+    names = load_school_names(store)
+    taken = take_due_snapshots(store, now())
+    for info in taken:
+        _say(
+            f"{names[info.school_id]}: {info.half_term.label} snapshot of"
+            f" {info.rows:,} statuses, as at its last day."
+        )
+    _say(f"Took {len(taken)} due snapshot(s)." if taken else "No snapshot is due.")
     return 0
