@@ -17,7 +17,7 @@ from livetrack.errors import ImportRejected, LiveTrackError
 from livetrack.importers.pupils import import_pupils
 from livetrack.paths import resolve_data_dir
 from livetrack.scheduler import now
-from livetrack.schoolyear import change_calendar, load_calendar
+from livetrack.schoolyear import change_calendar, load_calendar, start_new_year
 from livetrack.scope import Scope
 from livetrack.snapshots import take_due_snapshots, take_snapshot
 from livetrack.store import Store, database_exists
@@ -111,6 +111,13 @@ def _parser() -> argparse.ArgumentParser:
     calendar.add_argument("--starts", type=_day, metavar="DATE", help="YYYY-MM-DD")
     calendar.add_argument("--ends", type=_day, metavar="DATE", help="YYYY-MM-DD")
     calendar.set_defaults(command=run_calendar)
+
+    new_year = commands.add_parser(
+        "new-year",
+        help="after Summer 2: move every pupil up a year, Year 6 leave (once a year)",
+    )
+    new_year.add_argument("--school-id", type=int, help="which school, if several")
+    new_year.set_defaults(command=run_new_year)
     return parser
 
 
@@ -280,4 +287,12 @@ def _take_due_snapshots(store: Store) -> int:
             f" {info.rows:,} statuses, as at its last day."
         )
     _say(f"Took {len(taken)} due snapshot(s)." if taken else "No snapshot is due.")
+    return 0
+
+
+def run_new_year(arguments) -> int:
+    store = _open_store(arguments)
+    school = _school(store, arguments.school_id)
+    plan = start_new_year(store, Scope.everything(), None, int(school.id), now())
+    _say(f"{school['name']} has started {plan.to_year}. {plan.describe()}")
     return 0

@@ -140,3 +140,10 @@ def test_an_admin_is_told_why_dates_are_refused(app, demo_store):
         "select tracking_starts_on from academic_years"
         " where school_id = 1 and academic_year = '2026-27'"
     ) == date(2026, 9, 21)
+
+
+@pytest.mark.parametrize("app", ["admin"], indirect=True)
+def test_the_new_year_waits_for_the_end_of_this_one(app):
+    open_page(app, "pages/admin/school.py")
+    assert any("already under way" in i.value for i in app.info)
+    assert not [b for b in app.button if b.label.startswith("Start 20")]

@@ -1,14 +1,20 @@
 """School: the school's name, its year's dates, and what it tracks."""
 
 from dataclasses import replace
+from datetime import datetime
 
 import pandas as pd
 import streamlit as st
 
 from livetrack.calendar import calendar_problems, next_academic_year
 from livetrack.domain import year_group_label
-from livetrack.errors import LiveTrackError
-from livetrack.schoolyear import load_calendar, save_calendar
+from livetrack.errors import InvalidInput, LiveTrackError
+from livetrack.schoolyear import (
+    load_calendar,
+    plan_new_year,
+    save_calendar,
+    start_new_year,
+)
 from livetrack.store.history import load_academic_years
 from livetrack.store.schools import rename_school
 from livetrack.ui import cache, context
@@ -111,6 +117,39 @@ def render_half_term_dates(half_term):
     return replace(half_term, starts_on=starts_on, ends_on=ends_on)
 
 
+def render_new_year(store, school: context.School) -> None:
+    st.subheader("A new school year")
+    try:
+        plan = plan_new_year(store, school.id, context.today())
+    except InvalidInput as not_now:
+        st.info(str(not_now), icon=":material/event_busy:")
+        return
+    st.write(
+        f"When {plan.from_year} is over, start {plan.to_year}: {plan.describe()} "
+        "The next roster import then brings in the new Reception and any joiners."
+    )
+    sure = st.checkbox(
+        f"I have checked: start {plan.to_year} for {school.name} now",
+        key="new-year-sure",
+    )
+    if st.button(
+        f"Start {plan.to_year}", disabled=not sure, type="primary",
+        icon=":material/school:",
+    ):  # fmt: skip
+        try:
+            start_new_year(
+                store, context.scope(), context.person().id, school.id,
+                datetime.combine(context.today(), datetime.now().time()).astimezone(),
+            )  # fmt: skip
+        except LiveTrackError as refused:
+            st.error(str(refused))
+            return
+        st.success(
+            f"{plan.to_year} has started: pupils have moved up and Year 6 have left.",
+            icon=":material/check:",
+        )
+
+
 def render_subjects(store, scope, school: context.School) -> None:
     st.subheader("Tracked subjects")
     subjects = cache.subjects(store, store.version, scope, school.id)
@@ -139,6 +178,7 @@ def main() -> None:
         render_calendar(store, school, pick_year(store, school))
     with right:
         render_subjects(store, scope, school)
+        render_new_year(store, school)
 
 
 main()
