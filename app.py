@@ -18,6 +18,8 @@ st.set_page_config(page_title="LiveTrack", page_icon="📈", layout="wide")
 # must allow to see it.
 PAGES = [
     ("Leaders", "pages/leaders/overview.py", "Overview", "dashboard", FIGURES),
+    ("Leaders", "pages/leaders/trends.py", "Trends", "trending_up", FIGURES),
+    ("Leaders", "pages/leaders/compare.py", "Compare", "compare_arrows", FIGURES),
     ("Leaders", "pages/leaders/snapshots.py", "Snapshots", "photo_camera", SNAPSHOTS),
     ("Teachers", "pages/teachers/record.py", "Record", "edit_note", RECORD),
     ("Admin", "pages/admin/import_pupils.py", "Import", "upload_file", ADMINISTER),

@@ -219,3 +219,25 @@ def load_transitions(
          after.half_term],
         condition, live,
     )  # fmt: skip
+
+
+def load_pupil_names(
+    store: Store, scope: Scope, school_id: int, pupil_ids: list[int]
+) -> dict[int, str]:
+    """The names of some of a school's pupils, on roll or left, for a person who
+    may read pupils by name (NotAllowed otherwise)."""
+    scope.require_pupil_rows()
+    scope.within_school(school_id)
+    if not scope.names_visible:
+        return {}
+    return dict(
+        store.rows(
+            """
+            select id, coalesce(preferred_first_name, legal_first_name)
+                       || ' ' || legal_last_name
+            from pupils
+            where school_id = ? and list_contains(?::integer[], id)
+            """,
+            [school_id, sorted(pupil_ids)],
+        )
+    )
