@@ -5,6 +5,7 @@ from datetime import datetime
 import pandas as pd
 import streamlit as st
 
+from livetrack.domain import year_group_label
 from livetrack.history import (
     FROM_STATES,
     JOINED,
@@ -87,8 +88,8 @@ def render_matrix(matrix: pd.DataFrame, pupil_rows: bool) -> None:
                 f"{count:,}", key=f"cell-{row}-{position}",
                 on_click=open_cell, args=(from_state, to_state),
                 type="primary" if from_state == to_state else "secondary",
-                help=f"The pupils {state_label(from_state)} then, "
-                f"{state_label(to_state)} now",
+                help=f"The pupils {state_label(from_state)} at the first moment, "
+                f"{state_label(to_state)} at the second",
             )  # fmt: skip
 
 
@@ -110,14 +111,17 @@ def render_summary(matrix: pd.DataFrame, before: Moment, after: Moment) -> None:
     )
 
 
-def render_pupils(store, scope, school, pairs: pd.DataFrame) -> None:
+def render_pupils(store, scope, school, pairs: pd.DataFrame, moments) -> None:
     chosen = st.session_state.get(CELL)
     if chosen is None:
         st.caption("Choose a count to see the pupils behind it.")
         return
     from_state, to_state = chosen
     rows = pupils_behind(pairs, from_state, to_state)
-    st.subheader(f"{state_label(from_state)} then, {state_label(to_state)} now")
+    before, after = (moment_name(m.academic_year, m.half_term) for m in moments)
+    st.subheader(
+        f"{state_label(from_state)} at {before}, {state_label(to_state)} at {after}"
+    )
     if rows.empty:
         st.info("No pupils here with these choices.")
         return
@@ -132,10 +136,10 @@ def render_pupils(store, scope, school, pairs: pd.DataFrame) -> None:
             {
                 "Pupil": who,
                 "Subject": rows["subject"],
-                "Class then": rows["class_before"],
-                "Class now": rows["class_after"],
-                "Year then": rows["year_group_before"],
-                "Year now": rows["year_group_after"],
+                "Class before": rows["class_before"],
+                "Class after": rows["class_after"],
+                "Year before": rows["year_group_before"].map(_year_label),
+                "Year after": rows["year_group_after"].map(_year_label),
             }
         ),
         hide_index=True,
@@ -143,6 +147,10 @@ def render_pupils(store, scope, school, pairs: pd.DataFrame) -> None:
     )
     pupils = rows["pupil_id"].nunique()
     st.caption(f"{len(rows):,} pupil-subject statuses of {pupils:,} pupils.")
+
+
+def _year_label(year_group) -> str:
+    return "" if pd.isna(year_group) else year_group_label(int(year_group))
 
 
 def main() -> None:
@@ -167,7 +175,7 @@ def main() -> None:
     render_summary(matrix, before, after)
     render_matrix(matrix, scope.pupil_rows)
     if scope.pupil_rows:
-        render_pupils(store, in_school, school, pairs)
+        render_pupils(store, in_school, school, pairs, (before, after))
     else:
         st.caption("Your role shows counts for groups of pupils, never one pupil.")
 

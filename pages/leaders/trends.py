@@ -129,9 +129,8 @@ def render_trends(points: pd.DataFrame, by: str) -> None:
         "class and SEND as they were that day; the last point is live. "
         f"n runs from {whole.min():,} to {whole.max():,} statuses."
     )
-    left, right = st.columns(2)
-    left.plotly_chart(trend_chart(points, "Below", by), key="trend-below")
-    right.plotly_chart(trend_chart(points, "Above", by), key="trend-above")
+    st.plotly_chart(trend_chart(points, "Below", by), key="trend-below")
+    st.plotly_chart(trend_chart(points, "Above", by), key="trend-above")
     st.dataframe(
         points_table(points), hide_index=True,
         column_config={
