@@ -35,6 +35,7 @@ from livetrack.snapshots import end_of, take_snapshot
 from livetrack.store.history import (
     LIVE,
     Moment,
+    all_of,
     count_history,
     load_live_rows,
     load_moments,
@@ -151,7 +152,7 @@ def test_by_subject_counts_each_subject_apart(history):
 
 def test_the_scope_and_a_filter_condition_narrow_every_point(history):
     year_4 = figures(history, scope=Scope(year_groups=frozenset({4})))
-    with_sen_support = figures(history, condition=("send = ?", ["K"]))
+    with_sen_support = figures(history, condition=("f.send = ?", ["K"]))
 
     assert year_4["n"].tolist() == [6, 6, 6]
     assert with_sen_support[["n", "below"]].values.tolist() == [
@@ -232,3 +233,12 @@ def test_the_condition_reads_each_moments_own_context(history):
 
     assert matrix.loc["Below", LEFT] == 2  # Gus Maths; Eve Reading, now in Year 4
     assert matrix.loc[TOTAL, TOTAL] == 14
+
+
+def test_conditions_join_so_that_a_row_meets_every_one(history):
+    condition = all_of(("f.send = ?", ["K"]), ("subject_id = ?", [
+        history["school"]["subjects"]["Maths"]]))  # fmt: skip
+    points = figures(history, condition=condition)
+
+    assert points[["n", "below"]].values.tolist() == [[1, 1], [1, 0], [1, 0]]
+    assert all_of() == ("true", [])

@@ -53,10 +53,18 @@ HISTORY_GLOB = f"school=*/year=*/half_term=*/{SNAPSHOT_FILE_NAME}"
 LIVE = "live"  # the half_term of the live picture, beside the snapshots' codes
 # An extra condition on a history row's own columns (send, pupil_premium, fsm,
 # eal, sex, looked_after, summer_born, attendance_percent, behaviour_points,
-# year_group, class_id, subject_id...), with its parameters: how the leader
-# pages' shared filters plug in. Column names only from code, never input.
+# year_group, class_id, subject_id...), bare or as `f.column`, with its
+# parameters: how the leader pages' shared filters plug in (`Filters.where()`,
+# whose alias is f). Column names only from code, never input.
 RowCondition = tuple[str, list]
 ALL_ROWS: RowCondition = ("true", [])
+
+
+def all_of(*conditions: RowCondition) -> RowCondition:
+    """Several row conditions joined: a row must meet every one."""
+    sql = " and ".join(f"({condition[0]})" for condition in conditions) or "true"
+    return sql, [param for condition in conditions for param in condition[1]]
+
 
 # What a trend can be broken down by: the key, its columns in the history rows.
 BREAKDOWNS = {
@@ -122,7 +130,7 @@ def _history_frame(
         with h as (
             select *,
                    cast(left(year, 4) as integer) - year_group as cohort
-            from ({source})
+            from ({source}) f
             where {where} and ({condition[0]})
         )
         {sql}

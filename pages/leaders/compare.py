@@ -19,9 +19,9 @@ from livetrack.history import (
     transition_matrix,
 )
 from livetrack.store.history import (
-    ALL_ROWS,
     LIVE,
     Moment,
+    all_of,
     load_live_rows,
     load_moments,
     load_pupil_names,
@@ -60,7 +60,10 @@ def pick_subject(store, scope, school) -> tuple:
     chosen = st.selectbox(
         "Subject", list(names), format_func=names.get, key="compare-subject"
     )
-    return ALL_ROWS if chosen == ALL_SUBJECTS else ("subject_id = ?", [int(chosen)])
+    # The leader pages' shared filters join here: all_of(subject, filters.where()).
+    if chosen == ALL_SUBJECTS:
+        return all_of()
+    return all_of(("subject_id = ?", [int(chosen)]))
 
 
 def open_cell(from_state: str, to_state: str) -> None:

@@ -10,7 +10,7 @@ from plotly.colors import qualitative
 from livetrack.calendar import half_term_on
 from livetrack.domain import year_group_label
 from livetrack.history import cohort_label, trend_points
-from livetrack.store.history import ALL_ROWS, count_history, load_live_rows
+from livetrack.store.history import all_of, count_history, load_live_rows
 from livetrack.store.schools import load_half_terms
 from livetrack.ui import cache, context
 from livetrack.ui.palette import STATUS_COLOURS, status_label
@@ -38,9 +38,10 @@ def pick_view(store, scope, school) -> tuple[str, tuple]:
         "Subject", list(names), format_func=names.get, key="trends-subject",
         disabled=by == "subject",
     )  # fmt: skip
+    # The leader pages' shared filters join here: all_of(subject, filters.where()).
     if by == "subject" or chosen == ALL_SUBJECTS:
-        return by, ALL_ROWS
-    return by, ("subject_id = ?", [int(chosen)])
+        return by, all_of()
+    return by, all_of(("subject_id = ?", [int(chosen)]))
 
 
 def load_points(store, scope, school, by: str, condition) -> pd.DataFrame:
