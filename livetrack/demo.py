@@ -1307,16 +1307,20 @@ def _build_past_years(
         everyone = _everyone(cursor, rng, profile, set_up, pupils, calendars)
     trend = rng.normal(*SCHOOL_TREND_PER_YEAR)
     changes = 0
-    for back in range(years - 1, 0, -1):
-        past = calendars[back]
-        then = _pupils_then(everyone, past, back)
+    try:
+        for back in range(years - 1, 0, -1):
+            past = calendars[back]
+            then = _pupils_then(everyone, past, back)
+            with store.transaction() as cursor:
+                _set_pupils_context(cursor, then)
+                changes += _fill_past_year(
+                    cursor, rng, profile, past, then, trend * back
+                )
+            for half_term in past.half_terms:
+                take_snapshot(store, past.school_id, half_term, as_at=end_of(half_term))
+    finally:
         with store.transaction() as cursor:
-            _set_pupils_context(cursor, then)
-            changes += _fill_past_year(cursor, rng, profile, past, then, trend * back)
-        for half_term in past.half_terms:
-            take_snapshot(store, past.school_id, half_term, as_at=end_of(half_term))
-    with store.transaction() as cursor:
-        _set_pupils_context(cursor, _final_context(everyone))
+            _set_pupils_context(cursor, _final_context(everyone))
     return changes
 
 

@@ -49,7 +49,8 @@ def load_half_terms_to_freeze(
 
 # --- Figures read from the snapshots, with the live picture as the last point ---
 
-HISTORY_GLOB = f"school=*/year=*/half_term=*/{SNAPSHOT_FILE_NAME}"
+# One school's snapshot files: only its own folder is listed and read.
+SCHOOL_HISTORY_GLOB = "school={school_id:d}/year=*/half_term=*/" + SNAPSHOT_FILE_NAME
 LIVE = "live"  # the half_term of the live picture, beside the snapshots' codes
 # An extra condition on a history row's own columns (send, pupil_premium, fsm,
 # eal, sex, looked_after, summer_born, attendance_percent, behaviour_points,
@@ -92,7 +93,8 @@ def _history_source(store: Store, school_id: int, live_rows) -> tuple[str, list]
     """The snapshot rows of one school (files pruned by partition), then live."""
     sources = []
     params: list = []
-    if any(store.snapshots_dir.glob(HISTORY_GLOB)):
+    files = SCHOOL_HISTORY_GLOB.format(school_id=int(school_id))
+    if any(store.snapshots_dir.glob(files)):
         sources.append(
             """
             select * exclude (school)
@@ -102,7 +104,7 @@ def _history_source(store: Store, school_id: int, live_rows) -> tuple[str, list]
             where school = ?
             """
         )
-        params += [str(store.snapshots_dir / HISTORY_GLOB), school_id]
+        params += [str(store.snapshots_dir / files), school_id]
     if live_rows is not None:
         sources.append("select *, ? as year, ? as half_term from live_rows")
         params += [live_rows[0], LIVE]
