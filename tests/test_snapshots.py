@@ -112,7 +112,7 @@ def test_a_failed_write_leaves_no_partial_snapshot(store, school):
     take_snapshot(store, school["id"], AUTUMN_1)
     with (
         mock.patch(
-            "livetrack.snapshots.pq.write_table", side_effect=OSError("disk full")
+            "livetrack.files.pq.write_table", side_effect=OSError("disk full")
         ),
         pytest.raises(OSError),
     ):

@@ -12,6 +12,7 @@ import streamlit as st
 from livetrack.access import Person, scope_for
 from livetrack.calendar import academic_year_of
 from livetrack.demo import build_demo
+from livetrack.errors import DatabaseInUse
 from livetrack.paths import resolve_data_dir
 from livetrack.scope import Scope
 from livetrack.store import Store
@@ -44,7 +45,18 @@ def open_store(data_dir: str) -> Store:
 
 def store() -> Store:
     """This process's Store, with the demo built on the very first start."""
-    shared = open_store(str(resolve_data_dir(_data_dir_argument())))
+    try:
+        shared = open_store(str(resolve_data_dir(_data_dir_argument())))
+    except DatabaseInUse as in_use:
+        # Not cached, so the next visit tries again.
+        st.error(
+            f"LiveTrack cannot open its data just now. {in_use} That may be a "
+            "command such as a restore or an import, or a second copy of the "
+            "app. Wait for the command to finish (or stop the other copy), then "
+            "reload this page. Nothing has been changed.",
+            icon=":material/lock:",
+        )
+        st.stop()
     if shared.value("select count(*) from schools") == 0:
         _build_first_demo(shared)
     return shared
