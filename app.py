@@ -22,6 +22,7 @@ PAGES = [
     ("Teachers", "pages/teachers/record.py", "Record", "edit_note", RECORD),
     ("Admin", "pages/admin/import_pupils.py", "Import", "upload_file", ADMINISTER),
     ("Admin", "pages/admin/school.py", "School", "school", ADMINISTER),
+    ("Admin", "pages/admin/data.py", "Data", "database", ADMINISTER),
 ]
 
 

@@ -18,6 +18,7 @@ PAGES = [
     ("pages/teachers/record.py", "teacher"),
     ("pages/admin/import_pupils.py", "admin"),
     ("pages/admin/school.py", "admin"),
+    ("pages/admin/data.py", "admin"),
 ]
 
 

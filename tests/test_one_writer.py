@@ -1,0 +1,89 @@
+"""One writer: while a process (the app) holds the database, a second one is told
+in plain words what to do instead, and the file is left exactly as it was."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from livetrack.paths import DATA_DIR_VARIABLE
+from livetrack.store import Store
+from tests.workers import PROJECT_ROOT, READY, Worker
+
+APP = str(PROJECT_ROOT / "app.py")
+COMMANDS = [
+    (["snapshot"], "Snapshots page"),
+    (["backup", "{tmp}/backup"], "Data page"),
+    (["erase", "--pupil", "1", "--confirm"], "Data page"),
+    (["info"], "Overview"),
+]
+
+
+@pytest.fixture
+def held(store, school, tmp_path):
+    """The tiny school's database, held open by another process as the app would."""
+    store.close()
+    holder = Worker("hold", store.data_dir)
+    holder.wait_for_line(READY)
+    yield store.data_dir, school
+    holder.stop()
+
+
+def table_contents(data_dir: Path) -> dict:
+    store = Store(data_dir)
+    try:
+        names = [row[0] for row in store.rows("select table_name from duckdb_tables()")]
+        return {
+            name: store.frame(f'select * from "{name}" order by all').to_dict("list")
+            for name in names
+        }
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize(("command", "page"), COMMANDS)
+def test_a_command_meets_the_running_app_and_is_told_what_to_do(
+    held, tmp_path, command, page
+):
+    data_dir, _ = held
+    arguments = [part.format(tmp=tmp_path) for part in command]
+    result = subprocess.run(
+        [sys.executable, "-m", "livetrack", "--data-dir", str(data_dir), *arguments],
+        capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "in use by another program" in result.stderr
+    assert "while the app is running" in result.stderr
+    assert page in result.stderr
+    assert "stop the app first" in result.stderr
+    assert not (tmp_path / "backup").exists()
+
+
+def test_the_file_is_as_it_was_after_a_second_process_was_turned_away(
+    store, school, tmp_path
+):
+    store.close()
+    before = table_contents(store.data_dir)
+    holder = Worker("hold", store.data_dir)
+    holder.wait_for_line(READY)
+    second = Worker("hold", store.data_dir)
+    second.process.wait(timeout=120)
+    holder.stop()
+    assert second.process.returncode != 0
+    assert "DatabaseInUse" in second.process.stderr.read()
+    assert table_contents(store.data_dir) == before
+
+
+def test_the_app_says_plainly_when_another_process_holds_the_data(held, monkeypatch):
+    data_dir, _ = held
+    monkeypatch.setenv(DATA_DIR_VARIABLE, str(data_dir))
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.run()
+    assert not app.exception
+    message = app.error[0].value
+    assert "LiveTrack cannot open its data just now" in message
+    assert "reload this page" in message
+    assert not app.selectbox, "nothing else is drawn"
