@@ -4,8 +4,10 @@ import pandas as pd
 import streamlit as st
 
 from livetrack.domain import year_group_label
+from livetrack.errors import InvalidInput
 from livetrack.store.schools import load_half_terms, load_tracking_start, rename_school
 from livetrack.ui import cache, context
+from livetrack.validation import check_text
 
 SCHOOL_NAME_MAX_CHARACTERS = 100
 
@@ -16,9 +18,12 @@ def render_name(store, school: context.School) -> None:
             "School name", school.name, max_chars=SCHOOL_NAME_MAX_CHARACTERS
         )
         if st.form_submit_button("Save name"):
-            cleaned = " ".join(name.split())
-            if not cleaned:
-                st.error("A school needs a name.")
+            try:
+                cleaned = check_text(
+                    name, "A school's name", SCHOOL_NAME_MAX_CHARACTERS
+                )
+            except InvalidInput as error:
+                st.error(str(error))
                 return
             rename_school(store, school.id, cleaned)
             st.rerun()
