@@ -262,3 +262,27 @@ def test_the_commands_back_up_verify_and_restore(store, history, tmp_path, capsy
 def test_a_folder_that_is_not_a_backup_is_said_so(tmp_path, capsys):
     assert main(["restore", str(tmp_path), "--data-dir", str(tmp_path / "x")]) == 1
     assert "is not a LiveTrack backup" in capsys.readouterr().err
+
+
+def test_the_snapshots_page_names_a_damaged_file_and_lists_the_rest(
+    tmp_path, monkeypatch
+):
+    from livetrack.demo import build_demo
+    from livetrack.paths import DATA_DIR_VARIABLE
+    from livetrack.ui.context import TODAY_VARIABLE, open_store
+    from tests.conftest import TODAY
+    from tests.test_pages import open_page, signed_in_app
+
+    monkeypatch.setenv(DATA_DIR_VARIABLE, str(tmp_path))
+    monkeypatch.setenv(TODAY_VARIABLE, TODAY.isoformat())
+    store = open_store(str(tmp_path))
+    build_demo(store, today=TODAY)
+    take_snapshot(store, 1, AUTUMN_2)
+    damaged = snapshot_folder(store, 1, AUTUMN_1) / "snapshot.parquet"
+    damaged.write_bytes(b"PAR1 scribbled over PAR1")
+
+    app = open_page(signed_in_app(store, "headteacher"), "pages/leaders/snapshots.py")
+    warning = " ".join(w.value for w in app.warning)
+    assert "school=1/year=2026-27/half_term=autumn-1/snapshot.parquet" in warning
+    assert "the rest reads as usual" in warning
+    assert app.dataframe[0].value["Half-term"].tolist() == ["Autumn 2 2026-27"]

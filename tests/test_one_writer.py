@@ -1,6 +1,7 @@
 """One writer: while a process (the app) holds the database, a second one is told
 in plain words what to do instead, and the file is left exactly as it was."""
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -87,3 +88,81 @@ def test_the_app_says_plainly_when_another_process_holds_the_data(held, monkeypa
     assert "LiveTrack cannot open its data just now" in message
     assert "reload this page" in message
     assert not app.selectbox, "nothing else is drawn"
+
+
+def start_app(data_dir: Path, port: int) -> subprocess.Popen:
+    from tests.test_browser import APP as APP_PATH
+
+    return subprocess.Popen(
+        [
+            sys.executable, "-m", "streamlit", "run", str(APP_PATH),
+            "--server.headless", "true", "--server.port", str(port),
+            "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false",
+        ],
+        env={**os.environ, DATA_DIR_VARIABLE: str(data_dir)},
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+
+
+@pytest.mark.browser
+def test_with_the_real_app_running_a_command_and_a_second_app_are_told_plainly(
+    tmp_path,
+):
+    from playwright.sync_api import sync_playwright
+
+    from livetrack.demo import build_demo
+    from tests.conftest import TODAY
+    from tests.test_browser import (
+        CHROMIUM,
+        CHROMIUM_ARGS,
+        free_port,
+        wait_for_idle,
+        wait_until_healthy,
+    )
+
+    data_dir = tmp_path / "data"
+    store = Store(data_dir)
+    build_demo(store, today=TODAY)
+    store.close()
+    first_port, second_port = free_port(), free_port()
+    first = start_app(data_dir, first_port)
+    second = None
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=CHROMIUM, args=CHROMIUM_ARGS
+            )
+            page = browser.new_page()
+            url = f"http://127.0.0.1:{first_port}"
+            wait_until_healthy(url, first)
+            page.goto(url)
+            wait_for_idle(page)
+            assert page.get_by_text("Demo sign-in").is_visible()
+
+            result = subprocess.run(
+                [sys.executable, "-m", "livetrack", "--data-dir", str(data_dir),
+                 "backup", str(tmp_path / "backup")],
+                capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=120,
+            )  # fmt: skip
+            assert result.returncode == 1
+            assert "while the app is running" in result.stderr
+            assert "Traceback" not in result.stderr
+
+            second = start_app(data_dir, second_port)
+            url = f"http://127.0.0.1:{second_port}"
+            wait_until_healthy(url, second)
+            page.goto(url)
+            wait_for_idle(page)
+            assert page.get_by_text(
+                "LiveTrack cannot open its data just now"
+            ).is_visible()
+            assert not page.get_by_text("Traceback").count()
+            browser.close()
+    finally:
+        for app in (first, second):
+            if app is not None:
+                app.terminate()
+                app.wait(timeout=30)
+    reopened = Store(data_dir)
+    assert reopened.value("select count(*) from schools") == 1
+    reopened.close()
