@@ -78,6 +78,7 @@ def make_backup(
     destination: Path,
     staff_id: int | None = None,
     progress: Progress = silent,
+    via: str = "folder",
 ) -> BackupInfo:
     """Copy every table and snapshot into `destination` (new or empty), then audit it.
 
@@ -109,7 +110,7 @@ def make_backup(
     log_event(
         store, staff_id, None, BACKUP, tables=len(exported["rows"]),
         rows=sum(exported["rows"].values()), snapshots=len(snapshots),
-        left_out=len(left_out), bytes=size,
+        left_out=len(left_out), bytes=size, via=via,
     )  # fmt: skip
     log.info(
         "backup of %d tables (%d rows) and %d snapshots, %d bytes, in %.2f s",
@@ -125,7 +126,7 @@ def make_backup(
 def backup_zip(store: Store, staff_id: int | None, scratch_root: Path) -> bytes:
     """A backup as the bytes of one zip file, for a download."""
     folder = Path(scratch_root) / f"livetrack-backup-{uuid.uuid4().hex}"
-    make_backup(store, folder, staff_id)
+    make_backup(store, folder, staff_id, via="download")
     try:
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:

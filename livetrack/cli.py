@@ -323,7 +323,8 @@ def run_retention(arguments) -> int:
         store, Scope.everything(), None, date.today(), years=arguments.years,
         dry_run=arguments.dry_run,
     )  # fmt: skip
-    when = f"left on or before {result.left_by:%-d %B %Y} ({result.years} years ago)"
+    period = f"{result.years} year{'s' if result.years != 1 else ''}"
+    when = f"left on or before {result.left_by:%-d %B %Y} ({period} ago)"
     if not result.pupils:
         _say(f"No pupil {when}: nothing to remove.")
         return 0
