@@ -7,6 +7,7 @@ import time
 from datetime import date
 from pathlib import Path
 
+from livetrack.app_requests import app_is_listening, ask_app_for_backup
 from livetrack.backup import (
     BackupDamaged,
     make_backup,
@@ -33,6 +34,7 @@ APP_ACTIONS = {
     "info": "the app's Overview shows the same figures",
     "snapshot": "take the snapshot on the app's Snapshots page",
     "backup": "make the backup on the app's Data page (Admin, then Data)",
+    "verify": "the app's Data page checks the snapshot files",
     "erase": "erase the pupil on the app's Data page",
     "retention": "apply the retention period on the app's Data page",
 }
@@ -245,17 +247,34 @@ def run_snapshot(arguments) -> int:
 
 
 def run_backup(arguments) -> int:
-    store = _open_store(arguments)
+    try:
+        store = _open_store(arguments)
+    except DatabaseInUse as in_use:
+        data_dir = resolve_data_dir(arguments.data_dir)
+        if not app_is_listening(data_dir, in_use.holder_pid):
+            raise
+        _say("The app is running, so it makes the backup while teachers save.")
+        reply = ask_app_for_backup(data_dir, Path(arguments.folder))
+        return _report_backup(
+            reply["folder"], reply["rows"], reply["snapshots"], reply["bytes"],
+            reply["left_out"], reply["seconds"],
+        )  # fmt: skip
     info = make_backup(store, Path(arguments.folder), progress=_progress)
-    rows = sum(info.rows.values())
+    return _report_backup(
+        info.folder, info.rows, info.snapshots, info.bytes, info.left_out,
+        info.seconds,
+    )  # fmt: skip
+
+
+def _report_backup(folder, rows, snapshots, size, left_out, seconds) -> int:
     _say(
-        f"Backed up {len(info.rows)} tables ({rows:,} rows) and {info.snapshots} "
-        f"snapshot file(s), {info.bytes / 1e6:.1f} MB, to {info.folder} "
-        f"in {info.seconds:.1f} s."
+        f"Backed up {len(rows)} tables ({sum(rows.values()):,} rows) and "
+        f"{snapshots} snapshot file(s), {size / 1e6:.1f} MB, to {folder} "
+        f"in {seconds:.1f} s."
     )
-    for name, problem in info.left_out.items():
-        _say(f"Left out, as it {problem}: {name}")
-    return 1 if info.left_out else 0
+    for name, problem in left_out.items():
+        _say(f"Left out ({problem}): {name}")
+    return 1 if left_out else 0
 
 
 def run_restore(arguments) -> int:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from livetrack.backup import verify_backup
 from livetrack.paths import DATA_DIR_VARIABLE
 from livetrack.store import Store
 from tests.workers import PROJECT_ROOT, READY, Worker
@@ -63,6 +64,31 @@ def test_a_command_meets_the_running_app_and_is_told_what_to_do(
     assert not (tmp_path / "backup").exists()
 
 
+def test_a_backup_asked_for_while_the_app_runs_is_made_by_the_app(
+    store, school, tmp_path
+):
+    store.close()
+    app = Worker("serve", store.data_dir)
+    app.wait_for_line(READY)
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "livetrack", "--data-dir", str(store.data_dir),
+             "backup", str(tmp_path / "backup")],
+            capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=180,
+        )  # fmt: skip
+    finally:
+        app.stop()
+    assert result.returncode == 0, result.stderr
+    assert "The app is running, so it makes the backup" in result.stderr
+    assert verify_backup(tmp_path / "backup") == {}
+    reopened = Store(store.data_dir)
+    details = reopened.value(
+        "select details from audit_log where action = 'backup' order by id desc"
+    )
+    reopened.close()
+    assert '"via": "command line"' in details
+
+
 def test_the_file_is_as_it_was_after_a_second_process_was_turned_away(
     store, school, tmp_path
 ):
@@ -88,6 +114,14 @@ def test_the_app_says_plainly_when_another_process_holds_the_data(held, monkeypa
     assert "LiveTrack cannot open its data just now" in message
     assert "reload this page" in message
     assert not app.selectbox, "nothing else is drawn"
+
+
+def livetrack_command(data_dir: Path, *arguments) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "livetrack", "--data-dir", str(data_dir),
+         *map(str, arguments)],
+        capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=180,
+    )  # fmt: skip
 
 
 def start_app(data_dir: Path, port: int) -> subprocess.Popen:
@@ -139,14 +173,13 @@ def test_with_the_real_app_running_a_command_and_a_second_app_are_told_plainly(
             wait_for_idle(page)
             assert page.get_by_text("Demo sign-in").is_visible()
 
-            result = subprocess.run(
-                [sys.executable, "-m", "livetrack", "--data-dir", str(data_dir),
-                 "backup", str(tmp_path / "backup")],
-                capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=120,
-            )  # fmt: skip
-            assert result.returncode == 1
-            assert "while the app is running" in result.stderr
-            assert "Traceback" not in result.stderr
+            refused = livetrack_command(data_dir, "snapshot")
+            assert refused.returncode == 1
+            assert "while the app is running" in refused.stderr
+            assert "Traceback" not in refused.stderr
+            backed_up = livetrack_command(data_dir, "backup", tmp_path / "backup")
+            assert backed_up.returncode == 0, backed_up.stderr
+            assert verify_backup(tmp_path / "backup") == {}
 
             second = start_app(data_dir, second_port)
             url = f"http://127.0.0.1:{second_port}"

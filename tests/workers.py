@@ -40,6 +40,17 @@ def hold(data_dir: str) -> None:
     store.close()
 
 
+def serve(data_dir: str) -> None:
+    """Hold the database and answer the command line's requests, as the app does."""
+    from livetrack.app_requests import start_listening
+
+    store = Store(Path(data_dir))
+    start_listening(store)
+    say(READY)
+    sys.stdin.read()
+    store.close()
+
+
 def save(data_dir: str, staff_id: str, *cells: str) -> None:
     """Save status changes for ever from several threads, as teachers' sessions do.
 
@@ -103,7 +114,12 @@ def snapshot_and_hang(data_dir: str, school_id: str, replace: str) -> None:
     )  # fmt: skip
 
 
-JOBS = {"hold": hold, "save": save, "snapshot": snapshot_and_hang}
+JOBS = {
+    "hold": hold,
+    "serve": serve,
+    "save": save,
+    "snapshot": snapshot_and_hang,
+}
 
 if __name__ == "__main__":
     JOBS[sys.argv[1]](*sys.argv[2:])

@@ -96,20 +96,23 @@ def _connect(path: Path) -> duckdb.DuckDBPyConnection:
         connection = duckdb.connect(str(path), config=CONNECTION_CONFIG)
     except duckdb.IOException as error:
         if "lock" in str(error).lower():
-            raise DatabaseInUse(
+            holder = _holder(str(error))
+            in_use = DatabaseInUse(
                 f"The LiveTrack database in {path.parent} is in use by another "
-                f"program{_holder(str(error))}: usually the LiveTrack app, which "
-                "keeps it open while it runs."
-            ) from None
+                f"program{f' (process {holder})' if holder else ''}: usually the "
+                "LiveTrack app, which keeps it open while it runs."
+            )
+            in_use.holder_pid = holder
+            raise in_use from None
         raise
     connection.execute("set TimeZone = 'UTC'")
     return connection
 
 
-def _holder(message: str) -> str:
-    """' (process 1234)' from DuckDB's lock message, when it names the process."""
+def _holder(message: str) -> int | None:
+    """The id of the process holding the lock, when DuckDB's message names it."""
     found = re.search(r"PID (\d+)", message)
-    return f" (process {found.group(1)})" if found else ""
+    return int(found.group(1)) if found else None
 
 
 def database_exists(data_dir: Path) -> bool:

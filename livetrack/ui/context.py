@@ -10,6 +10,7 @@ from datetime import date
 import streamlit as st
 
 from livetrack.access import Person, scope_for
+from livetrack.app_requests import start_listening
 from livetrack.calendar import academic_year_of
 from livetrack.demo import build_demo
 from livetrack.errors import DatabaseInUse
@@ -39,8 +40,13 @@ def _data_dir_argument() -> str | None:
 
 @st.cache_resource(show_spinner=False)
 def open_store(data_dir: str) -> Store:
-    """The Store every session of this server shares (one DuckDB connection)."""
-    return Store(resolve_data_dir(data_dir))
+    """The Store every session of this server shares (one DuckDB connection).
+
+    It also answers backups asked for by the command line while the app runs.
+    """
+    shared = Store(resolve_data_dir(data_dir))
+    start_listening(shared)
+    return shared
 
 
 def store() -> Store:
