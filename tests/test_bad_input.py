@@ -198,3 +198,13 @@ def test_the_data_page_erases_only_when_the_name_is_typed(own_demo):
     press(app, "Erase this pupil for good")
     assert any(f"Erased pupil {pupil_id}" in s.value for s in app.success)
     assert demo_store.value("select count(*) from pupils where id = ?", [pupil_id]) == 0
+
+
+def test_the_data_page_saves_a_retention_period(own_demo):
+    from livetrack.erasure import retention_years
+
+    app = data_page(own_demo)
+    app.number_input[0].set_value(8)
+    press(app, "Save the retention period")
+    assert any("kept 8 years after leaving" in s.value for s in app.success)
+    assert retention_years(own_demo) == 8
