@@ -98,8 +98,8 @@ def parquet_problem(path: Path, columns: tuple[str, ...] = ()) -> str | None:
 def _read_whole(path: Path, columns: tuple[str, ...]) -> str | None:
     try:
         table = pq.read_table(path)
-    except (OSError, ValueError, pa.ArrowException) as error:
-        return f"cannot be read ({type(error).__name__})"
+    except (OSError, ValueError, pa.ArrowException):
+        return "damaged: it cannot be read"
     absent = [column for column in columns if column not in table.column_names]
     if absent:
         return "lacks the column(s) " + ", ".join(absent)
