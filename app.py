@@ -39,6 +39,7 @@ PAGES = [
     ("Admin", "pages/admin/school.py", "School", "school", ADMINISTER),
     ("Admin", "pages/admin/people.py", "People", "group", ADMINISTER),
     ("Admin", "pages/admin/audit.py", "Audit log", "history", ADMINISTER),
+    ("Admin", "pages/admin/data.py", "Data", "database", ADMINISTER),
 ]
 
 

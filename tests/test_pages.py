@@ -32,6 +32,7 @@ PAGES = [
     ("pages/admin/school.py", "admin"),
     ("pages/admin/people.py", "admin"),
     ("pages/admin/audit.py", "admin"),
+    ("pages/admin/data.py", "admin"),
 ]
 
 
