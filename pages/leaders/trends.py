@@ -101,10 +101,16 @@ def trend_chart(points: pd.DataFrame, status: str, by: str) -> go.Figure:
         title={"text": f"% {status_label(status)}", "x": 0},
         legend={"orientation": "h", "y": -0.25},
         xaxis={"type": "category", "categoryorder": "array", "categoryarray": order,
-               "title": None},
+               "title": None, "tickvals": order, "ticktext": _ticks(points, order)},
         yaxis={"ticksuffix": "%", "rangemode": "tozero", "title": None},
     )  # fmt: skip
     return figure
+
+
+def _ticks(points: pd.DataFrame, order: list[str]) -> list[str]:
+    """Each point's name with its n beneath (the n of all groups shown together)."""
+    n = points.groupby("point")["n"].sum()
+    return [f"{point}<br>n {n[point]:,}" for point in order]
 
 
 def points_table(points: pd.DataFrame) -> pd.DataFrame:
