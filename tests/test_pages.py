@@ -150,6 +150,8 @@ def test_an_admin_renames_the_school(app, demo_store):
 
 LEADER_PAGES = [
     "pages/leaders/overview.py",
+    "pages/leaders/trends.py",
+    "pages/leaders/compare.py",
     "pages/leaders/triangulation.py",
     "pages/leaders/area.py",
     "pages/leaders/reviews.py",
