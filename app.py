@@ -20,7 +20,7 @@ PAGES = [
     ("Leaders", "pages/leaders/overview.py", "Overview", "dashboard", FIGURES),
     ("Leaders", "pages/leaders/snapshots.py", "Snapshots", "photo_camera", SNAPSHOTS),
     ("Teachers", "pages/teachers/record.py", "Record", "edit_note", RECORD),
-    ("Admin", "pages/admin/import_pupils.py", "Import", "upload_file", ADMINISTER),
+    ("Admin", "pages/admin/import_data.py", "Import", "upload_file", ADMINISTER),
     ("Admin", "pages/admin/school.py", "School", "school", ADMINISTER),
 ]
 

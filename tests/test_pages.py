@@ -16,7 +16,7 @@ PAGES = [
     ("pages/leaders/overview.py", "headteacher"),
     ("pages/leaders/snapshots.py", "headteacher"),
     ("pages/teachers/record.py", "teacher"),
-    ("pages/admin/import_pupils.py", "admin"),
+    ("pages/admin/import_data.py", "admin"),
     ("pages/admin/school.py", "admin"),
 ]
 

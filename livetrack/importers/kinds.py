@@ -37,23 +37,32 @@ KINDS = {
 }
 # Tried in this order: a pupil list may have a Date column, never Possible sessions.
 DETECTION_ORDER = ["attendance", "behaviour", "pupils"]
+LEAST_SHARE_FOUND = 0.6
 
 
 def detect_kind(source: Source) -> str | None:
-    """The kind of file this looks like, or None when its headers say nothing."""
+    """The kind of file this looks like, or None when its headers say too little.
+
+    A table is the kind whose required headers it has, or failing that most
+    of (a pupil list with its UPN column named oddly is still a pupil list).
+    """
     data = read_source_bytes(source)
     if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
         return "ctf"
     try:
-        rows = read_rows(data)
+        rows = read_rows(data)[:HEADER_SEARCH_ROWS]
     except ImportRejected:
         return None
-    for code in DETECTION_ORDER:
-        fields = KINDS[code].fields
-        for row in rows[:HEADER_SEARCH_ROWS]:
-            if not missing_fields(match_headers(row, fields), fields):
-                return code
-    return None
+    shares = {code: _share_found(KINDS[code].fields, rows) for code in DETECTION_ORDER}
+    best = max(DETECTION_ORDER, key=lambda code: shares[code])
+    return best if shares[best] >= LEAST_SHARE_FOUND else None
+
+
+def _share_found(fields: list[Field], rows: list[list[str]]) -> float:
+    """The largest share of the required headers that any one row holds."""
+    required = [field for field in fields if field.required]
+    missing = [len(missing_fields(match_headers(row, fields), fields)) for row in rows]
+    return 1 - min(missing, default=len(required)) / len(required)
 
 
 def parse_mapping(kind: str, answers: list[str]) -> Mapping:

@@ -437,18 +437,6 @@ def _save(
     return _logged(summary, started)
 
 
-def import_new_school(
-    store: Store,
-    plan: RosterPlan,
-    today: date,
-    school_name: str | None = None,
-    staff_id: int | None = None,
-    file_name: str | None = None,
-) -> RosterSummary:
-    """Apply a first roster to an empty LiveTrack: the school is made with it."""
-    return _save(store, None, plan, today, school_name, staff_id, file_name)
-
-
 def _create_school(
     cursor: duckdb.DuckDBPyConnection,
     plan: RosterPlan,

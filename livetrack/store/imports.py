@@ -83,6 +83,15 @@ def save_column_mapping(
         write_column_mapping(cursor, school_id, kind, mapping)
 
 
+def forget_column_mapping(store: Store, school_id: int, kind: str) -> None:
+    """Let a school's next file of this kind be matched by LiveTrack's own headers."""
+    with store.transaction() as cursor:
+        cursor.execute(
+            "delete from import_column_mappings where school_id = ? and kind = ?",
+            [school_id, kind],
+        )
+
+
 def write_column_mapping(
     cursor: duckdb.DuckDBPyConnection, school_id: int, kind: str, mapping: dict
 ) -> None:
