@@ -137,7 +137,11 @@ def plan_attendance(
     school_id = school_with_pupils(store, school_id, WHAT)
     chosen = {**load_column_mapping(store, school_id, KIND), **(mapping or {})}
     table = read_table(source, ATTENDANCE_FIELDS, WHAT, "attendance rows", chosen)
-    records = table.rows
+    # A file without absence columns has none to count.
+    records = [
+        {"sessions_authorised": 0, "sessions_unauthorised": 0, **record}
+        for record in table.rows
+    ]
     pupil_ids, unknown = find_pupils(store, school_id, records)
     problems = table.problems + unknown + _checked_sessions(records) + _repeats(records)
     if problems:
