@@ -79,7 +79,19 @@ EXCEL_EPOCH = date(1899, 12, 30)
 EXCEL_SERIALS = range(20000, 80000)
 
 
+_UK_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+
+
 def read_date(text: str) -> date:
+    uk = _UK_DATE.fullmatch(text.strip())
+    if uk:  # the usual spelling, read without strptime's cost
+        day, month, year = (int(part) for part in uk.groups())
+        try:
+            return date(year, month, day)
+        except ValueError:
+            raise BadValue(
+                "is not a date we can read; please write it as dd/mm/yyyy"
+            ) from None
     words = text.split()
     # Excel may add a time of 00:00:00, and ISO a T and a time.
     candidates = [" ".join(words), words[0].split("T")[0] if words else ""]

@@ -157,21 +157,45 @@ def _read_records(rows, header_index, columns) -> tuple[list, list]:
     """Every row below the header, and the problems found in them."""
     width = len(rows[header_index])
     records, problems = [], []
+    # A year of incidents repeats the same dates, UPNs and words many times:
+    # each distinct cell of a column is read once.
+    readers = {
+        column: (field, position, _remembering(field))
+        for column, (field, position) in columns.items()
+    }
     for index in range(header_index + 1, len(rows)):
         if is_blank(rows[index]):
             continue
-        record, found = _read_record(rows[index], columns, index + 1)
+        record, found = _read_record(rows[index], readers, index + 1)
         records.append(record)
         problems += found + _stray_cells(rows[index], width, index + 1)
     return records, problems
 
 
-def _read_record(cells, columns, line) -> tuple[dict, list[Problem]]:
+def _remembering(field: Field):
+    """read_value for one field, answering a cell it has read before from memory."""
+    answers: dict[str, object] = {}
+
+    def read(text: str) -> object:
+        if text not in answers:
+            try:
+                answers[text] = read_value(field, text)
+            except BadValue as error:
+                answers[text] = error
+        answer = answers[text]
+        if isinstance(answer, BadValue):
+            raise answer
+        return answer
+
+    return read
+
+
+def _read_record(cells, readers, line) -> tuple[dict, list[Problem]]:
     record, problems = {"line": line}, []
-    for column, (field, position) in columns.items():
+    for column, (_, position, read) in readers.items():
         text = cells[position].strip() if position < len(cells) else ""
         try:
-            value = read_value(field, text)
+            value = read(text)
         except BadValue as error:
             problems.append(Problem(line, str(error)))
             continue
