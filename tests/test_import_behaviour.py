@@ -158,3 +158,13 @@ def test_the_sample_school_behaviour(tmp_path):
     assert (first.added, second.added) == (117, 0)
     figures = behaviour_by_half_term(store, Scope.everything(), 1, YEAR)
     assert figures[["positive", "negative"]].sum().sum() == 117
+
+
+def test_a_file_without_points_or_category_columns_has_none(store):
+    text = incidents(f"{upn(1)},14/09/2026,Positive", header="UPN,Date,Type")
+
+    import_behaviour(store, text)
+
+    assert store.rows("select kind, category, points from behaviour_incidents") == [
+        ("positive", None, 0)
+    ]

@@ -22,7 +22,13 @@ from livetrack.importers.sessions import (
     read_sessions,
     school_with_pupils,
 )
-from livetrack.importers.table import Problem, read_table, rejected, repeated
+from livetrack.importers.table import (
+    Problem,
+    read_table,
+    rejected,
+    repeated,
+    with_blanks,
+)
 from livetrack.store import Store
 from livetrack.store.attendance import replace_attendance
 from livetrack.store.imports import (
@@ -137,11 +143,7 @@ def plan_attendance(
     school_id = school_with_pupils(store, school_id, WHAT)
     chosen = {**load_column_mapping(store, school_id, KIND), **(mapping or {})}
     table = read_table(source, ATTENDANCE_FIELDS, WHAT, "attendance rows", chosen)
-    # A file without absence columns has none to count.
-    records = [
-        {"sessions_authorised": 0, "sessions_unauthorised": 0, **record}
-        for record in table.rows
-    ]
+    records = with_blanks(table.rows, ATTENDANCE_FIELDS)
     pupil_ids, unknown = find_pupils(store, school_id, records)
     problems = table.problems + unknown + _checked_sessions(records) + _repeats(records)
     if problems:

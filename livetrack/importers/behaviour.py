@@ -19,9 +19,9 @@ from livetrack.importers.fields import (
     BadValue,
     Field,
     Mapping,
-    _lookup,
     read_date,
     read_upn,
+    spellings,
     squash,
     whole_number_text,
 )
@@ -33,7 +33,7 @@ from livetrack.importers.sessions import (
     read_label,
     school_with_pupils,
 )
-from livetrack.importers.table import read_table, rejected, repeated
+from livetrack.importers.table import read_table, rejected, repeated, with_blanks
 from livetrack.store import Store
 from livetrack.store.behaviour import KEYED_INCIDENT_COLUMNS, add_new_incidents
 from livetrack.store.imports import (
@@ -49,7 +49,7 @@ WHAT = "behaviour file"
 MOST_POINTS = 1000
 
 # SIMS calls positive events achievements and negative ones behaviour.
-KIND_WORDS = _lookup(
+KIND_WORDS = spellings(
     {
         "positive": ("positive", "pos", "p", "achievement", "achievements",
                      "reward", "rewards", "praise", "merit", "merits",
@@ -167,7 +167,7 @@ def plan_behaviour(
     school_id = school_with_pupils(store, school_id, WHAT)
     chosen = {**load_column_mapping(store, school_id, KIND), **(mapping or {})}
     table = read_table(source, BEHAVIOUR_FIELDS, WHAT, "incidents", chosen)
-    records = table.rows
+    records = with_blanks(table.rows, BEHAVIOUR_FIELDS)
     pupil_ids, unknown = find_pupils(store, school_id, records)
     problems = table.problems + unknown + _repeated_ids(records)
     if problems:

@@ -38,9 +38,9 @@ from livetrack.importers.files import Source, read_source_bytes
 from livetrack.importers.pupils import (
     RosterPlan,
     RosterSummary,
-    _write_roster,
     file_name_of,
     plan_roster,
+    write_roster,
 )
 from livetrack.importers.roster import Roster
 from livetrack.importers.sessions import MOST_SESSIONS
@@ -526,7 +526,7 @@ def apply_ctf(
     started = time.perf_counter()
     summary = plan.summary(written=True)
     with store.transaction() as cursor:
-        _write_roster(cursor, plan.school_id, plan.roster, today)
+        write_roster(cursor, plan.school_id, plan.roster, today)
         if not plan.attendance.empty:
             ids = dict(cursor.execute(
                 "select upn, id from pupils where school_id = ?", [plan.school_id]

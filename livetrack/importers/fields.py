@@ -57,8 +57,16 @@ def read_text(text: str) -> str:
     return shown
 
 
+# Longer than any name or class a school gives: a cell past it is a mistake.
+LONGEST_NAME = 100
+LONGEST_CLASS = 40
+
+
 def read_name(text: str) -> str:
-    return read_text(text)
+    name = read_text(text)
+    if len(name) > LONGEST_NAME:
+        raise BadValue(f"is longer than {LONGEST_NAME} characters; {CHECK_THE_MIS}")
+    return name
 
 
 def whole_number_text(text: str) -> str:
@@ -147,17 +155,20 @@ def read_year_group(text: str) -> int:
 
 
 def read_class(text: str) -> str:
-    return read_text(text)
+    name = read_text(text)
+    if len(name) > LONGEST_CLASS:
+        raise BadValue(f"is longer than {LONGEST_CLASS} characters; {CHECK_THE_MIS}")
+    return name
 
 
-def _lookup(words: dict[str, tuple[str, ...]]) -> dict[str, str]:
+def spellings(words: dict[str, tuple[str, ...]]) -> dict[str, str]:
     """A table from each spelling to its value, for the readers below."""
     return {word: value for value, spellings in words.items() for word in spellings}
 
 
 # Older files still say Statement (now an EHC plan) or School Action (Plus),
 # which became SEN support in 2014.
-SEND_WORDS = _lookup(
+SEND_WORDS = spellings(
     {
         "N": ("n", "no", "none", "nosen", "nosend", "notsen",
               "nospecialeducationalneed", "nospecialeducationalneeds",
@@ -230,7 +241,7 @@ def read_primary_need(text: str) -> str:
     raise BadValue("is not a primary need we know; use a DfE code such as SLCN")
 
 
-FLAG_WORDS = _lookup(
+FLAG_WORDS = spellings(
     {
         "yes": ("y", "yes", "t", "true", "1", "eligible", "iseligible", "ticked",
                 "✓", "✔", "☑", "x"),
@@ -248,7 +259,7 @@ def read_flag(text: str) -> bool:
     return answer == "yes"
 
 
-SEX_WORDS = _lookup(
+SEX_WORDS = spellings(
     {
         "M": ("m", "male", "boy", "b"),
         "F": ("f", "female", "girl", "g"),

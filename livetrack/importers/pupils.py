@@ -272,7 +272,7 @@ def apply_roster(
     started = time.perf_counter()
     summary = plan.summary(school_id, written=True)
     with store.transaction() as cursor:
-        _write_roster(cursor, school_id, plan, today)
+        write_roster(cursor, school_id, plan, today)
         _record(cursor, summary, staff_id, file_name, mapping)
     return _logged(summary, started)
 
@@ -294,7 +294,7 @@ def _record(
     )  # fmt: skip
 
 
-def _write_roster(
+def write_roster(
     cursor: duckdb.DuckDBPyConnection, school_id: int, plan: RosterPlan, today: date
 ) -> None:
     class_ids = ensure_classes(cursor, school_id, plan.classes)
@@ -431,7 +431,7 @@ def _save(
     started = time.perf_counter()
     with store.transaction() as cursor:
         school_id = _create_school(cursor, plan, today, school_name)
-        _write_roster(cursor, school_id, plan, today)
+        write_roster(cursor, school_id, plan, today)
         summary = plan.summary(school_id, written=True)
         _record(cursor, summary, staff_id, file_name, mapping)
     return _logged(summary, started)

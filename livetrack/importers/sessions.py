@@ -26,8 +26,10 @@ def read_sessions(text: str) -> int:
     return int(number)
 
 
-def read_label(text: str, longest: int = 60) -> str:
-    """A short label such as a behaviour category."""
+def read_label(text: str, longest: int = 60) -> str | None:
+    """A short label such as a behaviour category; a lone dash means none."""
+    if text.strip() in ("-", "–", "—"):
+        return None
     label = read_text(text)
     if len(label) > longest:
         raise BadValue(f"is longer than {longest} characters; a label is short")

@@ -231,6 +231,20 @@ def _stray_cells(cells: list[str], width: int, line: int) -> list[Problem]:
     ]
 
 
+def with_blanks(records: list[dict], fields: list[Field]) -> list[dict]:
+    """Records with what a blank means for each optional column the file lacks.
+
+    For attendance and behaviour, where a missing column means none (no
+    points, no category). Pupil lists keep what LiveTrack holds instead.
+    """
+    blanks = {
+        field.column: field.blank
+        for field in fields
+        if not field.required and field.blank is not KEEP
+    }
+    return [{**blanks, **record} for record in records]
+
+
 def repeated(records: list[dict], key, describe) -> list[Problem]:
     """A problem for each row whose `key` an earlier row already had."""
     first_line: dict = {}

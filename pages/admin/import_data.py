@@ -418,7 +418,7 @@ def main() -> None:
     kind = choose_kind(upload)
     if kind is None:
         return
-    st.subheader(f"{upload.name}: {KINDS[kind].name.lower()}")
+    st.subheader(f"{upload.name}: {KINDS[kind].name}")
     IMPORTERS[kind](store, school, upload)
 
 
