@@ -152,7 +152,7 @@ def run_import(arguments) -> int:
     kind = arguments.kind
     mapping = parse_mapping(kind, getattr(arguments, "column", []))
     store = _open_store(arguments, must_exist=kind != "pupils")
-    if kind != "pupils" and not _has_schools(store):  # a folder made, then left
+    if kind != "pupils" and not _has_schools(store):
         raise LiveTrackError(
             "LiveTrack has no pupils yet; import the pupil list first with "
             "`python -m livetrack import pupils FILE`."

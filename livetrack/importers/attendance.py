@@ -18,7 +18,6 @@ from livetrack.importers.files import Source
 from livetrack.importers.pupils import file_name_of
 from livetrack.importers.sessions import (
     find_pupils,
-    pupil_names,
     read_sessions,
     school_with_pupils,
 )
@@ -32,7 +31,9 @@ from livetrack.importers.table import (
 from livetrack.store import Store
 from livetrack.store.attendance import replace_attendance
 from livetrack.store.imports import (
+    load_attendance_ranges,
     load_column_mapping,
+    load_pupil_names,
     record_import,
     write_column_mapping,
 )
@@ -197,14 +198,14 @@ def _repeats(records: list[dict]) -> list[Problem]:
 
 
 def _plan(store: Store, school_id: int, rows: pd.DataFrame) -> AttendancePlan:
-    held = _held_ranges(store, rows)
+    held = load_attendance_ranges(store, rows["pupil_id"].tolist())
     replaces = [
         (p, s, e) in held
         for p, s, e in zip(rows["pupil_id"], rows["starts_on"], rows["ends_on"])
     ]
     percent = (100 * rows["sessions_attended"] / rows["sessions_possible"]).round(1)
     preview = rows.assign(
-        pupil=rows["pupil_id"].map(pupil_names(store, rows["pupil_id"].tolist())),
+        pupil=rows["pupil_id"].map(load_pupil_names(store, rows["pupil_id"].tolist())),
         percent=percent.where(rows["sessions_possible"] > 0),
         replaces=replaces,
     )[PREVIEW_COLUMNS]
@@ -212,15 +213,6 @@ def _plan(store: Store, school_id: int, rows: pd.DataFrame) -> AttendancePlan:
         rows.groupby(["starts_on", "ends_on"]).size().rename("pupils").reset_index()
     )
     return AttendancePlan(school_id, rows, preview, ranges, sum(replaces))
-
-
-def _held_ranges(store: Store, rows: pd.DataFrame) -> set[tuple]:
-    held = store.rows(
-        "select pupil_id, starts_on, ends_on from attendance"
-        " where list_contains(?::integer[], pupil_id)",
-        [sorted(set(rows["pupil_id"].tolist()))],
-    )
-    return set(held)
 
 
 def apply_attendance(

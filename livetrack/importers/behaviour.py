@@ -29,7 +29,6 @@ from livetrack.importers.files import Source
 from livetrack.importers.pupils import file_name_of
 from livetrack.importers.sessions import (
     find_pupils,
-    pupil_names,
     read_label,
     school_with_pupils,
 )
@@ -38,6 +37,8 @@ from livetrack.store import Store
 from livetrack.store.behaviour import KEYED_INCIDENT_COLUMNS, add_new_incidents
 from livetrack.store.imports import (
     load_column_mapping,
+    load_incident_keys,
+    load_pupil_names,
     record_import,
     write_column_mapping,
 )
@@ -213,13 +214,7 @@ def _repeated_ids(records: list[dict]) -> list:
 
 
 def _held(store: Store, incidents: pd.DataFrame) -> pd.Series:
-    keys = set(
-        store.rows(
-            "select pupil_id, natural_key from behaviour_incidents"
-            " where list_contains(?::integer[], pupil_id)",
-            [sorted(set(incidents["pupil_id"].tolist()))],
-        )
-    )
+    keys = load_incident_keys(store, incidents["pupil_id"].tolist())
     pairs = zip(incidents["pupil_id"], incidents["natural_key"])
     return pd.Series([pair in keys for pair in pairs], index=incidents.index)
 
@@ -234,7 +229,7 @@ def _preview(store: Store, incidents: pd.DataFrame, held: pd.Series) -> pd.DataF
     per_pupil = marked.groupby("pupil_id")[
         ["positive", "negative", "points", "already_held"]
     ].sum()
-    names = pupil_names(store, per_pupil.index.tolist())
+    names = load_pupil_names(store, per_pupil.index.tolist())
     return per_pupil.assign(pupil=per_pupil.index.map(names)).reset_index()[
         PREVIEW_COLUMNS
     ]

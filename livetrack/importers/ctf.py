@@ -49,7 +49,11 @@ from livetrack.importers.xml import Element, parse_xml
 from livetrack.scope import Scope
 from livetrack.store import Store
 from livetrack.store.attendance import replace_attendance
-from livetrack.store.imports import pupil_ids_by_upn, record_import
+from livetrack.store.imports import (
+    load_year_groups,
+    pupil_ids_by_upn,
+    record_import,
+)
 from livetrack.store.pupils import ATTENDANCE_COLUMNS
 from livetrack.store.schools import load_classes, load_schools
 
@@ -454,11 +458,7 @@ def _unplaced(records: list[dict]) -> pd.DataFrame:
 def _year_group_differs(store: Store, school_id: int, ctf: CtfFile) -> pd.DataFrame:
     """Known pupils whose NC year in the CTF is not the one LiveTrack holds."""
     in_file = {r["upn"]: r["year_group"] for r in ctf.pupils if "year_group" in r}
-    held = store.frame(
-        "select upn, year_group from pupils where school_id = ?"
-        " and list_contains(?::varchar[], upn)",
-        [school_id, sorted(in_file)],
-    )
+    held = load_year_groups(store, school_id, list(in_file))
     held["in_ctf"] = held["upn"].map(in_file)
     return held[held["in_ctf"] != held["year_group"]].reset_index(drop=True)
 
@@ -528,9 +528,7 @@ def apply_ctf(
     with store.transaction() as cursor:
         write_roster(cursor, plan.school_id, plan.roster, today)
         if not plan.attendance.empty:
-            ids = dict(cursor.execute(
-                "select upn, id from pupils where school_id = ?", [plan.school_id]
-            ).fetchall())  # fmt: skip
+            ids = pupil_ids_by_upn(cursor, plan.school_id)
             rows = plan.attendance.assign(pupil_id=plan.attendance["upn"].map(ids))
             replace_attendance(cursor, rows[ATTENDANCE_COLUMNS])
         done = summary.pupils_summary

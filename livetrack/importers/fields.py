@@ -50,7 +50,7 @@ FORMULA_STARTS = ("=", "+", "-", "@")
 def read_text(text: str) -> str:
     """A name or a label, its spaces tidied; never one a spreadsheet would run."""
     shown = tidy(text)
-    if shown.startswith(FORMULA_STARTS) or shown.startswith(("\t", "\r")):
+    if shown.startswith(FORMULA_STARTS):
         raise BadValue(
             "starts like a spreadsheet formula, not a name; please check it in the MIS"
         )

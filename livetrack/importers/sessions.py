@@ -2,8 +2,6 @@
 
 import re
 
-import pandas as pd
-
 from livetrack.errors import ImportRejected
 from livetrack.importers.fields import BadValue, read_text, whole_number_text
 from livetrack.importers.table import Problem
@@ -68,14 +66,3 @@ def find_pupils(
         if pupil_id is None and "upn" in record
     ]
     return found, problems
-
-
-def pupil_names(store: Store, pupil_ids: list[int]) -> pd.Series:
-    """Pupils' names by id, for a preview."""
-    names = store.frame(
-        "select id, coalesce(preferred_first_name, legal_first_name) || ' '"
-        " || legal_last_name as pupil from pupils"
-        " where list_contains(?::integer[], id)",
-        [sorted(set(pupil_ids))],
-    )
-    return names.set_index("id")["pupil"]

@@ -35,11 +35,57 @@ def ensure_classes(
     return class_ids
 
 
-def pupil_ids_by_upn(store: Store, school_id: int) -> dict[str, int]:
-    """Every pupil the school has had, on roll or left, by UPN."""
-    return dict(
-        store.rows("select upn, id from pupils where school_id = ?", [school_id])
+def pupil_ids_by_upn(
+    store: Store | duckdb.DuckDBPyConnection, school_id: int
+) -> dict[str, int]:
+    """Every pupil the school has had, on roll or left, by UPN.
+
+    Given a cursor, it reads inside that cursor's transaction (pupils just added).
+    """
+    sql, params = "select upn, id from pupils where school_id = ?", [school_id]
+    if isinstance(store, Store):
+        return dict(store.rows(sql, params))
+    return dict(store.execute(sql, params).fetchall())
+
+
+def load_pupil_names(store: Store, pupil_ids: list[int]) -> pd.Series:
+    """Pupils' names (preferred first name, else legal) by id, for a preview."""
+    names = store.frame(
+        "select id, coalesce(preferred_first_name, legal_first_name) || ' '"
+        " || legal_last_name as pupil from pupils"
+        " where list_contains(?::integer[], id)",
+        [sorted(set(pupil_ids))],
     )
+    return names.set_index("id")["pupil"]
+
+
+def load_year_groups(store: Store, school_id: int, upns: list[str]) -> pd.DataFrame:
+    """The year group LiveTrack holds for each of these UPNs (upn, year_group)."""
+    return store.frame(
+        "select upn, year_group from pupils where school_id = ?"
+        " and list_contains(?::varchar[], upn)",
+        [school_id, sorted(upns)],
+    )
+
+
+def load_attendance_ranges(store: Store, pupil_ids: list[int]) -> set[tuple]:
+    """(pupil_id, starts_on, ends_on) of every attendance row these pupils have."""
+    rows = store.rows(
+        "select pupil_id, starts_on, ends_on from attendance"
+        " where list_contains(?::integer[], pupil_id)",
+        [sorted(set(pupil_ids))],
+    )
+    return set(rows)
+
+
+def load_incident_keys(store: Store, pupil_ids: list[int]) -> set[tuple]:
+    """(pupil_id, natural_key) of every incident these pupils have."""
+    rows = store.rows(
+        "select pupil_id, natural_key from behaviour_incidents"
+        " where list_contains(?::integer[], pupil_id)",
+        [sorted(set(pupil_ids))],
+    )
+    return set(rows)
 
 
 def record_import(

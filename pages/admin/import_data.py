@@ -173,6 +173,13 @@ def render_ctf_plan(plan: CtfPlan) -> None:
             "above, or add them with the next pupil list.",
             icon=":material/info:",
         )
+    if not plan.year_group_differs.empty:
+        st.info(
+            f"{len(plan.year_group_differs)} pupils have another NC year in the CTF "
+            "than in LiveTrack. Their year group and class are left as they are: "
+            "the pupil list sets them.",
+            icon=":material/info:",
+        )
     tabs = st.tabs(["Changes", "New pupils", "Not added", "Attendance"])
     with tabs[0]:
         render_rows(changes_table(roster), "No pupil's details change.")
