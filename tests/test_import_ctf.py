@@ -270,3 +270,15 @@ def test_entities_are_never_expanded(attack):
 def test_an_undeclared_entity_is_malformed_not_looked_up():
     [problem] = rejected(b"<CTfile><CTFpupilData>&nowhere;</CTFpupilData></CTfile>")
     assert "undefined entity" in problem
+
+
+@pytest.mark.parametrize(
+    ("version", "read"),
+    [("18.0", True), ("26.1", True), ("12.0", False), ("abc", False)],
+)
+def test_versions_from_18_on_are_read(version, read):
+    xml = ctf_xml(pupil_xml(1), version=version)
+    if read:
+        assert len(read_ctf(xml, TODAY).pupils) == 1
+    else:
+        assert "is not one LiveTrack reads" in rejected(xml)[0]

@@ -61,8 +61,9 @@ log = logging.getLogger(__name__)
 
 KIND = "ctf"
 WHAT = "CTF"
-# Versions seen in the wild that LiveTrack reads: the current and earlier ones.
-KNOWN_VERSIONS = ("25", "24", "23", "22", "21", "20", "19", "18")
+# CTF 25 is 2025-26's. Later versions are read too: they add elements, which
+# are ignored, and LiveTrack finds the ones it knows by name.
+OLDEST_VERSION = 18
 FSM_EVER_YEARS = 6
 UNPLACED_COLUMNS = ["upn", "pupil", "year_group"]
 ATTENDANCE_PREVIEW = [
@@ -179,10 +180,11 @@ def _check_shape(root: Element) -> tuple[Element, Element]:
     header = root.child("Header") or Element("Header", root.line)
     version = header.text_of("CTFversion")
     problems = []
-    if version and version.split(".")[0] not in KNOWN_VERSIONS:
+    major = version.split(".")[0]
+    if version and not (major.isdigit() and int(major) >= OLDEST_VERSION):
         problems.append(
             Problem(header.line, f'the CTF version "{version[:20]}" is not one '
-                    "LiveTrack reads; it reads versions 18 to 25.")
+                    f"LiveTrack reads; it reads version {OLDEST_VERSION} and later.")
         )  # fmt: skip
     pupil_data = root.child("CTFpupilData")
     if pupil_data is None:
@@ -251,9 +253,9 @@ def _read_pupil(pupil: Element, today: date) -> tuple[dict, list[Problem]]:
          required=False)  # fmt: skip
     _read_language(pupil, basic, record)
     _read_fsm(pupil, record, today)
-    take_sen = _read_sen(pupil)
-    record.update(take_sen[0])
-    problems += [Problem(pupil.line, text) for text in take_sen[1]]
+    sen, sen_problems = _read_sen(pupil)
+    record.update(sen)
+    problems += [Problem(pupil.line, text) for text in sen_problems]
     attendance, attendance_problems = _read_attendance(pupil)
     record["attendance"] = attendance
     problems += attendance_problems
