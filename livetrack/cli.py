@@ -152,19 +152,10 @@ def run_import(arguments) -> int:
     kind = arguments.kind
     mapping = parse_mapping(kind, getattr(arguments, "column", []))
     store = _open_store(arguments, must_exist=kind != "pupils")
-    if kind != "pupils" and not _has_schools(store):
-        raise LiveTrackError(
-            "LiveTrack has no pupils yet; import the pupil list first with "
-            "`python -m livetrack import pupils FILE`."
-        )
     summary = IMPORTERS[kind](store, arguments, mapping)
     verb = "Checked (nothing was changed)" if arguments.dry_run else "Imported"
     _say(f"{verb} in {time.perf_counter() - started:.1f} s: {summary}")
     return 0
-
-
-def _has_schools(store: Store) -> bool:
-    return not load_schools(store, Scope.everything()).empty
 
 
 def _import_pupils(store, arguments, mapping):
