@@ -162,7 +162,9 @@ def plan_roster(
             [p for p in staying if p["upn"] in changed], ROSTER_COLUMNS
         ),
         changes=_frame(changes, CHANGE_COLUMNS),
-        leavers=_leavers(before, set(roster.upns) if full else set(before)),
+        leavers=_leavers(before, set(roster.upns))
+        if full
+        else _frame([], LEAVER_COLUMNS),
         classes=classes,
         new_classes=sorted(set(classes) - _class_names(store, school_id)),
         unchanged=len(staying) - len(changed),
@@ -198,7 +200,7 @@ def _after_import(pupil: dict, before: dict | None, full: bool = True) -> dict:
     """A pupil as the import leaves them: the file's details over what was held."""
     details = {column: value for column, value in pupil.items() if column != "line"}
     after = {**(before or NEW_PUPIL), **details}
-    return after | {"left_on": None} if full else after
+    return (after | {"left_on": None}) if full else after
 
 
 def _changes(before: dict, after: dict) -> list[dict]:
