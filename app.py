@@ -35,7 +35,7 @@ PAGES = [
     ("Leaders", "pages/leaders/compare.py", "Compare", "compare_arrows", FIGURES),
     ("Leaders", "pages/leaders/snapshots.py", "Snapshots", "photo_camera", SNAPSHOTS),
     ("Teachers", "pages/teachers/record.py", "Record", "edit_note", RECORD),
-    ("Admin", "pages/admin/import_pupils.py", "Import", "upload_file", ADMINISTER),
+    ("Admin", "pages/admin/import_data.py", "Import", "upload_file", ADMINISTER),
     ("Admin", "pages/admin/school.py", "School", "school", ADMINISTER),
     ("Admin", "pages/admin/people.py", "People", "group", ADMINISTER),
     ("Admin", "pages/admin/audit.py", "Audit log", "history", ADMINISTER),

@@ -24,6 +24,10 @@ from livetrack.demo import DEMO_YEARS, build_demo
 from livetrack.domain import ROLE_NAMES, ROLES
 from livetrack.erasure import apply_retention, erase_pupil, preview_erasure
 from livetrack.errors import DatabaseInUse, ImportRejected, LiveTrackError
+from livetrack.importers.attendance import import_attendance
+from livetrack.importers.behaviour import import_behaviour
+from livetrack.importers.ctf import import_ctf
+from livetrack.importers.kinds import parse_mapping
 from livetrack.importers.pupils import import_pupils
 from livetrack.paths import resolve_data_dir
 from livetrack.scheduler import now
@@ -108,20 +112,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     demo.set_defaults(command=run_demo, action="demo")
 
-    importer = commands.add_parser("import", help="bring in data from the school's MIS")
-    kinds = importer.add_subparsers(required=True, metavar="kind")
-    pupils = kinds.add_parser("pupils", help="a pupil roster exported as CSV or Excel")
-    pupils.add_argument("file")
-    pupils.add_argument(
-        "--school", help="the school's name, when the file starts a new database"
-    )
-    pupils.add_argument(
-        "--school-id", type=int, help="which school, when there are several"
-    )
-    pupils.add_argument(
-        "--dry-run", action="store_true", help="check the file, write nothing"
-    )
-    pupils.set_defaults(command=run_import_pupils, action="import")
+    _import_parsers(commands)
 
     info = commands.add_parser("info", help="what the database holds")
     info.add_argument(
@@ -269,6 +260,46 @@ def _add_durability_commands(commands) -> None:
     retention.set_defaults(command=run_retention, action="retention")
 
 
+def _import_parsers(commands) -> None:
+    importer = commands.add_parser("import", help="bring in data from the school's MIS")
+    kinds = importer.add_subparsers(required=True, metavar="kind")
+    pupils = _import_parser(kinds, "pupils", "a pupil roster exported as CSV or Excel")
+    pupils.add_argument(
+        "--school", help="the school's name, when the file starts a new database"
+    )
+    ctf = _import_parser(kinds, "ctf", "a DfE Common Transfer File (XML)")
+    ctf.add_argument(
+        "--class",
+        dest="new_pupils_class",
+        help="the class for pupils LiveTrack does not know yet (else they are "
+        "listed and left out: a CTF carries no class)",
+    )
+    _import_parser(kinds, "attendance", "sessions per pupil for a date range (CSV)")
+    _import_parser(kinds, "behaviour", "behaviour incidents (CSV)")
+
+
+def _import_parser(kinds, code: str, help_text: str) -> argparse.ArgumentParser:
+    parser = kinds.add_parser(code, help=help_text)
+    parser.add_argument("file")
+    parser.add_argument(
+        "--school-id", type=int, help="which school, when there are several"
+    )
+    if code != "ctf":
+        parser.add_argument(
+            "--column",
+            action="append",
+            default=[],
+            metavar="DETAIL=HEADER",
+            help="the header of a detail LiveTrack does not recognise, e.g. "
+            '--column "UPN=Pupil Ref"; remembered for the school\'s next file',
+        )
+    parser.add_argument(
+        "--dry-run", action="store_true", help="check the file, write nothing"
+    )
+    parser.set_defaults(command=run_import, kind=code, action="import")
+    return parser
+
+
 def _say(message: str) -> None:
     print(message, file=sys.stderr)
 
@@ -312,20 +343,65 @@ def run_demo(arguments) -> int:
     return 0
 
 
-def run_import_pupils(arguments) -> int:
+def run_import(arguments) -> int:
+    """Check a file whole, then (unless a dry run) import all of it, or nothing."""
     started = time.perf_counter()
-    store = _open_store(arguments, must_exist=False)
-    summary = import_pupils(
+    kind = arguments.kind
+    mapping = parse_mapping(kind, getattr(arguments, "column", []))
+    store = _open_store(arguments, must_exist=kind != "pupils")
+    summary = IMPORTERS[kind](store, arguments, mapping)
+    verb = "Checked (nothing was changed)" if arguments.dry_run else "Imported"
+    _say(f"{verb} in {time.perf_counter() - started:.1f} s: {summary}")
+    return 0
+
+
+def _import_pupils(store, arguments, mapping):
+    return import_pupils(
         store,
         arguments.file,
         school_id=arguments.school_id,
         school_name=arguments.school,
         dry_run=arguments.dry_run,
         progress=_progress,
+        mapping=mapping,
     )
-    verb = "Checked" if arguments.dry_run else "Imported"
-    _say(f"{verb} in {time.perf_counter() - started:.1f} s: {summary}")
-    return 0
+
+
+def _import_ctf(store, arguments, mapping):
+    summary = import_ctf(
+        store,
+        arguments.file,
+        school_id=arguments.school_id,
+        new_pupils_class=arguments.new_pupils_class,
+        dry_run=arguments.dry_run,
+    )
+    if summary.not_added:
+        _say(
+            f"{summary.not_added} pupils in the CTF are not in LiveTrack and were "
+            "left out: a CTF carries no class. Import them with the pupil list, "
+            "or again with --class NAME."
+        )
+    return summary
+
+
+def _import_attendance(store, arguments, mapping):
+    return import_attendance(
+        store, arguments.file, arguments.school_id, arguments.dry_run, mapping
+    )
+
+
+def _import_behaviour(store, arguments, mapping):
+    return import_behaviour(
+        store, arguments.file, arguments.school_id, arguments.dry_run, mapping
+    )
+
+
+IMPORTERS = {
+    "pupils": _import_pupils,
+    "ctf": _import_ctf,
+    "attendance": _import_attendance,
+    "behaviour": _import_behaviour,
+}
 
 
 def run_info(arguments) -> int:

@@ -28,7 +28,7 @@ PAGES = [
     ("pages/leaders/trends.py", "governor"),
     ("pages/leaders/compare.py", "governor"),
     ("pages/teachers/record.py", "teacher"),
-    ("pages/admin/import_pupils.py", "admin"),
+    ("pages/admin/import_data.py", "admin"),
     ("pages/admin/school.py", "admin"),
     ("pages/admin/people.py", "admin"),
     ("pages/admin/audit.py", "admin"),

@@ -201,7 +201,28 @@ create table settings (
 );
 """
 
-MIGRATIONS = [INITIAL_SCHEMA, PEOPLE_AND_AUDIT, REVIEWS, SETTINGS]
+MIS_IMPORTS = """
+-- The header a school's MIS gives a detail LiveTrack did not recognise (the
+-- UPN, say), as the school's admin answered it, for that school's next file
+-- of the same kind. No foreign key, like the audit log: it is a note.
+create table import_column_mappings (
+    school_id integer not null,
+    kind varchar not null,
+    detail varchar not null,
+    header varchar not null,
+    primary key (school_id, kind, detail)
+);
+
+-- What makes an incident the same one when a file comes in again: the MIS's
+-- own id where the file has one, else its date, type, category, points and
+-- which of the same on that day it is. Incidents are never updated, so an
+-- index on them is safe (see the note at the top of this module).
+alter table behaviour_incidents add column natural_key varchar;
+create unique index behaviour_incident_keys
+    on behaviour_incidents (pupil_id, natural_key);
+"""
+
+MIGRATIONS = [INITIAL_SCHEMA, PEOPLE_AND_AUDIT, REVIEWS, SETTINGS, MIS_IMPORTS]
 
 
 def apply_migrations(
