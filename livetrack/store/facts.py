@@ -40,8 +40,17 @@ left join (
     select pupil_id,
            sum(sessions_possible) as sessions_possible,
            sum(sessions_attended) as sessions_attended
-    from attendance
+    from attendance r
     where starts_on >= ? and starts_on <= ?
+      -- A row inside a wider one (Autumn 1 in a year-to-date export) is
+      -- already counted by the wider one.
+      and not exists (
+          select 1 from attendance w
+          where w.pupil_id = r.pupil_id
+            and w.starts_on >= ? and w.starts_on <= ?
+            and w.starts_on <= r.starts_on and w.ends_on >= r.ends_on
+            and (w.starts_on, w.ends_on) <> (r.starts_on, r.ends_on)
+      )
     group by pupil_id
 ) a on a.pupil_id = l.pupil_id
 left join (
@@ -74,7 +83,7 @@ def live_facts_sql(
     before = recent - timedelta(days=RECENT_BEHAVIOUR_DAYS)
     params = [
         moment, taken_at or moment, *live_params,
-        year_start, day,
+        year_start, day, year_start, day,
         recent, recent, before, year_start, day,
     ]  # fmt: skip
     return FACTS.format(live=live), params
