@@ -27,6 +27,9 @@ BACKUP = "backup"
 RESTORE = "restore"
 ERASURE = "erasure"
 RETENTION = "retention"
+INTERVENTION_PLANNED = "intervention_planned"
+INTERVENTION_REVIEWED = "intervention_reviewed"
+ACTION_RECORDED = "action_recorded"
 
 ACTION_NAMES = {
     SIGN_IN: "Signed in",
@@ -43,6 +46,9 @@ ACTION_NAMES = {
     RESTORE: "Restored a backup",
     ERASURE: "Erased a pupil",
     RETENTION: "Removed leavers' personal data",
+    INTERVENTION_PLANNED: "Planned an intervention",
+    INTERVENTION_REVIEWED: "Reviewed an intervention",
+    ACTION_RECORDED: "Recorded a pupil's agreed action",
 }
 
 
