@@ -4,7 +4,7 @@ import logging
 
 import streamlit as st
 
-from livetrack.access import ADMINISTER, FIGURES, RECORD, SNAPSHOTS, Person
+from livetrack.access import ADMINISTER, FIGURES, PUPILS, RECORD, SNAPSHOTS, Person
 from livetrack.store.schools import is_demo_database
 from livetrack.ui import auth, context
 
@@ -19,6 +19,9 @@ st.set_page_config(page_title="LiveTrack", page_icon="📈", layout="wide")
 PAGES = [
     ("Leaders", "pages/leaders/overview.py", "Overview", "dashboard", FIGURES),
     ("Leaders", "pages/leaders/snapshots.py", "Snapshots", "photo_camera", SNAPSHOTS),
+    ("Leaders", "pages/leaders/meeting.py", "Progress meeting", "co_present", PUPILS),
+    ("Leaders", "pages/leaders/pupil.py", "Pupil profile", "person_search", PUPILS),
+    ("Leaders", "pages/leaders/interventions.py", "Interventions", "support", PUPILS),
     ("Teachers", "pages/teachers/record.py", "Record", "edit_note", RECORD),
     ("Admin", "pages/admin/import_pupils.py", "Import", "upload_file", ADMINISTER),
     ("Admin", "pages/admin/school.py", "School", "school", ADMINISTER),

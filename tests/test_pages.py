@@ -15,6 +15,9 @@ APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PAGES = [
     ("pages/leaders/overview.py", "headteacher"),
     ("pages/leaders/snapshots.py", "headteacher"),
+    ("pages/leaders/meeting.py", "headteacher"),
+    ("pages/leaders/pupil.py", "senco"),
+    ("pages/leaders/interventions.py", "headteacher"),
     ("pages/teachers/record.py", "teacher"),
     ("pages/admin/import_pupils.py", "admin"),
     ("pages/admin/school.py", "admin"),

@@ -1,0 +1,133 @@
+"""The forms that record an agreed action: an intervention, an action note, a review.
+
+Shared by the meeting view, the Record page, the interventions page and the
+pupil profile, so an intervention reads and checks the same wherever it starts.
+"""
+
+from datetime import timedelta
+
+import streamlit as st
+
+from livetrack.domain import NOTE_MAX_CHARACTERS
+from livetrack.errors import LiveTrackError
+from livetrack.interventions import (
+    DELIVERED_BY_MAX_CHARACTERS,
+    OUTCOMES,
+    STRATEGY_MAX_CHARACTERS,
+    Plan,
+    plan_intervention,
+    record_action,
+    review_intervention,
+)
+from livetrack.ui import cache, context
+
+REVIEW_AFTER_WEEKS = 6
+INTERVENTION, ACTION_NOTE = "Intervention", "Action note"
+NO_SUBJECT = "Not one subject"
+
+
+def subjects_for(store, scope, school_id: int, year_group: int) -> dict[int, str]:
+    """The subjects tracked for a year group that the person may reach, by id."""
+    subjects = cache.subjects(store, store.version, scope, school_id)
+    tracked = subjects[subjects["year_groups"].map(lambda years: year_group in years)]
+    return dict(zip(tracked["id"].tolist(), tracked["name"]))
+
+
+def render_agreed_action(
+    store, scope, pupil_id: int, subjects: dict[int, str], key: str,
+    subject_id: int | None = None,
+) -> None:  # fmt: skip
+    """Record the action agreed for a pupil: an intervention, or a note."""
+    if not scope.can_plan:
+        st.caption("Your role can read interventions but not record them.")
+        return
+    kind = st.segmented_control(
+        "Agreed action", [INTERVENTION, ACTION_NOTE], default=INTERVENTION,
+        key=f"{key}-kind", label_visibility="collapsed",
+    )  # fmt: skip
+    if kind == ACTION_NOTE:
+        render_action_form(store, scope, pupil_id, subjects, key, subject_id)
+    else:
+        render_intervention_form(store, scope, pupil_id, subjects, key, subject_id)
+    _say_saved(key)
+
+
+def _subject_choice(subjects: dict[int, str], key: str, subject_id) -> int | None:
+    options = [*subjects, None]
+    index = options.index(subject_id) if subject_id in options else 0
+    return st.selectbox(
+        "Subject", options, index=index, key=f"{key}-subject",
+        format_func=lambda choice: subjects.get(choice, NO_SUBJECT),
+    )  # fmt: skip
+
+
+def render_intervention_form(store, scope, pupil_id, subjects, key, subject_id=None):
+    today = context.today()
+    with st.form(f"{key}-intervention", clear_on_submit=True, border=False):
+        chosen = _subject_choice(subjects, key, subject_id)
+        strategy = st.text_input(
+            "Strategy", max_chars=STRATEGY_MAX_CHARACTERS, key=f"{key}-strategy",
+            placeholder="e.g. daily 10-minute fluency practice in small groups",
+        )  # fmt: skip
+        delivered_by = st.text_input(
+            "Delivered by", max_chars=DELIVERED_BY_MAX_CHARACTERS,
+            key=f"{key}-delivered", placeholder="e.g. class teacher, TA",
+        )  # fmt: skip
+        left, right = st.columns(2)
+        starts_on = left.date_input("Starts", today, key=f"{key}-starts")
+        review_on = right.date_input(
+            "Review on", today + timedelta(weeks=REVIEW_AFTER_WEEKS),
+            key=f"{key}-review",
+        )  # fmt: skip
+        if st.form_submit_button("Save intervention", icon=":material/save:"):
+            plan = Plan(pupil_id, chosen, strategy, delivered_by, starts_on, review_on)
+            _save(key, "Intervention saved.", plan_intervention, store, scope,
+                  context.person().id, plan, context.academic_year())  # fmt: skip
+
+
+def render_action_form(store, scope, pupil_id, subjects, key, subject_id=None):
+    with st.form(f"{key}-action", clear_on_submit=True, border=False):
+        chosen = _subject_choice(subjects, key, subject_id)
+        note = st.text_area(
+            "Action agreed", max_chars=NOTE_MAX_CHARACTERS, key=f"{key}-note",
+            placeholder="e.g. speak to parents at parents' evening",
+        )  # fmt: skip
+        if st.form_submit_button("Save action", icon=":material/save:"):
+            _save(key, "Action saved.", record_action, store, scope,
+                  context.person().id, pupil_id, chosen, note,
+                  context.academic_year())  # fmt: skip
+
+
+def render_review_form(store, scope, interventions, key: str) -> None:
+    """Record the outcome of one of these interventions."""
+    if not scope.can_plan or interventions.empty:
+        return
+    labels = dict(zip(interventions["id"].tolist(), interventions["label"]))
+    with st.form(f"{key}-review-form", clear_on_submit=True):
+        st.markdown("**Record a review**")
+        chosen = st.selectbox("Intervention", labels, format_func=labels.get,
+                              key=f"{key}-which")  # fmt: skip
+        outcome = st.radio("Outcome", list(OUTCOMES), format_func=OUTCOMES.get,
+                           horizontal=True, key=f"{key}-outcome")  # fmt: skip
+        note = st.text_input("Note", max_chars=NOTE_MAX_CHARACTERS, key=f"{key}-rnote")
+        reviewed_on = st.date_input("Reviewed on", context.today(), key=f"{key}-on")
+        if st.form_submit_button("Save review", icon=":material/task_alt:"):
+            _save(key, "Review saved.", review_intervention, store, scope,
+                  context.person().id, chosen, outcome, note, reviewed_on)  # fmt: skip
+    _say_saved(key)
+
+
+def _save(key: str, message: str, write, *args) -> None:
+    try:
+        write(*args)
+    except LiveTrackError as error:
+        st.error(str(error), icon=":material/error:")
+        return
+    st.session_state[f"{key}-saved"] = message
+    st.rerun()
+
+
+def _say_saved(key: str) -> None:
+    message = st.session_state.pop(f"{key}-saved", None)
+    if message:
+        st.success(message, icon=":material/check_circle:")
