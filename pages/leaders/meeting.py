@@ -156,17 +156,23 @@ def render_existing(store, scope, pupil_id: int) -> None:
         )
 
 
+def move(key: str, step: int) -> None:
+    st.session_state[key] = st.session_state.get(key, 0) + step
+
+
 def render_walk(count: int, key: str) -> int:
     """Previous and Next through the list; returns the 0-based place."""
-    place = min(st.session_state.get(key, 0), count - 1)
-    back, where, forward = st.columns([1, 2, 1])
-    if back.button("Previous", icon=":material/arrow_back:", disabled=place == 0,
-                   key="meeting-previous", width="stretch"):  # fmt: skip
-        place -= 1
-    if forward.button("Next", icon=":material/arrow_forward:", key="meeting-next",
-                      disabled=place >= count - 1, width="stretch"):  # fmt: skip
-        place += 1
+    place = max(0, min(st.session_state.get(key, 0), count - 1))
     st.session_state[key] = place
+    back, where, forward = st.columns([1, 2, 1])
+    back.button(
+        "Previous", icon=":material/arrow_back:", disabled=place == 0,
+        key="meeting-previous", width="stretch", on_click=move, args=(key, -1),
+    )  # fmt: skip
+    forward.button(
+        "Next", icon=":material/arrow_forward:", disabled=place >= count - 1,
+        key="meeting-next", width="stretch", on_click=move, args=(key, 1),
+    )  # fmt: skip
     where.markdown(f"**Pupil {place + 1} of {count}** of concern")
     return place
 
