@@ -22,8 +22,13 @@ from livetrack.store.interventions import (
     load_below_without_intervention,
     load_interventions,
 )
-from livetrack.store.statuses import StatusChange, append_status_changes
+from livetrack.store.statuses import (
+    StatusChange,
+    append_status_changes,
+    load_class_statuses,
+)
 from tests.conftest import ACADEMIC_YEAR
+from tests.test_pages import open_page, signed_in_app
 
 NOVEMBER, DECEMBER = date(2026, 11, 2), date(2026, 12, 14)
 
@@ -283,3 +288,39 @@ def test_every_write_is_audited_with_ids_never_words(store, school):
     assert not any("Amy" in details for _, details in events)
     actions = load_actions(store, everything, school["pupils"]["Amy"])
     assert actions["note"].tolist() == ["Meet Amy's parents"]
+
+
+def test_a_teacher_plans_an_intervention_after_setting_a_pupil_below(demo_store):
+    app = open_page(signed_in_app(demo_store, "teacher"), "pages/teachers/record.py")
+    class_id = app.selectbox(key="record-class").value
+    statuses = load_class_statuses(demo_store, Scope.everything(), class_id, "2026-27")
+    pupils = (
+        statuses.drop_duplicates("pupil_id")
+        .sort_values(["legal_last_name", "first_name", "pupil_id"])["pupil_id"]
+        .tolist()
+    )
+    maths = statuses[statuses["subject"] == "Maths"].set_index("pupil_id")["status"]
+    row = next(i for i, pupil in enumerate(pupils) if maths[pupil] != "Below")
+    app.session_state[f"grid-{class_id}-All subjects-0"] = {
+        "edited_rows": {row: {"Maths": "Below"}}, "added_rows": [], "deleted_rows": [],
+    }  # fmt: skip
+    app.run()
+    app.selectbox(key=f"record-evidence-{class_id}").set_value("Quiz").run()
+    next(b for b in app.button if b.label == "Save changes").click().run()
+    before = demo_store.value("select count(*) from interventions")
+
+    app.text_input(key="plan-new-below-0-strategy").set_value("Pre-teach fractions")
+    app.text_input(key="plan-new-below-0-delivered").set_value("Class teacher")
+    next(b for b in app.button if b.label == "Save intervention").click().run()
+
+    assert not app.exception
+    saved = demo_store.rows(
+        "select pupil_id, subject_id, strategy from interventions order by id desc"
+        " limit 1"
+    )[0]
+    assert demo_store.value("select count(*) from interventions") == before + 1
+    assert saved == (
+        pupils[row],
+        int(statuses[statuses["subject"] == "Maths"]["subject_id"].iloc[0]),
+        "Pre-teach fractions",
+    )

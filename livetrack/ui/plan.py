@@ -131,3 +131,41 @@ def _say_saved(key: str) -> None:
     message = st.session_state.pop(f"{key}-saved", None)
     if message:
         st.success(message, icon=":material/check_circle:")
+
+
+NEW_BELOW = "plan-new-below"
+
+
+def remember_new_below(pending, saved_keys: set[tuple[int, int]]) -> None:
+    """After a Record save: the pupils and subjects it set Below, to plan for."""
+    st.session_state[NEW_BELOW] = [
+        (item.change.pupil_id, item.change.subject_id, item.pupil, item.subject)
+        for item in pending
+        if item.now == "Below"
+        and (item.change.pupil_id, item.change.subject_id) in saved_keys
+    ]
+
+
+def render_plan_for_new_below(store, scope) -> None:
+    """Offer an intervention for each status the last save set Below."""
+    items = st.session_state.get(NEW_BELOW) or []
+    if not items or not scope.can_plan:
+        return
+    with st.expander(
+        f"Plan an intervention: {len(items)} now Below", expanded=True,
+        icon=":material/add_task:",
+    ):  # fmt: skip
+        place = st.selectbox(
+            "Pupil and subject", range(len(items)), key="plan-new-below-which",
+            format_func=lambda i: f"{items[i][2]}, {items[i][3]}",
+        )  # fmt: skip
+        pupil_id, subject_id, _, subject = items[place]
+        render_agreed_action(
+            store, scope, pupil_id, {subject_id: subject},
+            f"plan-new-below-{place}", subject_id,
+        )  # fmt: skip
+        st.button("Done", key="plan-new-below-done", on_click=forget_new_below)
+
+
+def forget_new_below() -> None:
+    st.session_state.pop(NEW_BELOW, None)
