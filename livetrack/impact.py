@@ -25,6 +25,11 @@ IMPACT_COLUMNS = [
 ]  # fmt: skip
 
 
+def as_dates(days: pd.Series) -> pd.Series:
+    """Dates, timestamps or text as plain dates, so they compare with each other."""
+    return pd.to_datetime(days).dt.date
+
+
 def ordered_points(history: pd.DataFrame) -> list[tuple[str, object]]:
     """Each point of the history (a snapshot, or now) with its date, oldest first."""
     points = history[["point", "moment"]].drop_duplicates("point")
@@ -47,7 +52,9 @@ def compare_impact(history: pd.DataFrame, starts: pd.DataFrame) -> pd.DataFrame:
     A side of fewer than SMALL_GROUP_PUPILS pupils leaves `difference` empty
     and `too_small` true.
     """
+    history = history.assign(moment=as_dates(history["moment"]))
     points = ordered_points(history)
+    starts = starts.assign(starts_on=as_dates(starts["starts_on"]))
     starts = starts.assign(
         baseline=[baseline_of(points, day) for day in starts["starts_on"]]
     ).dropna(subset=["baseline"])

@@ -1,10 +1,17 @@
 """Impact against hand counts: pupils with an intervention beside those without."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pandas as pd
 
+from livetrack.calendar import default_half_terms
 from livetrack.impact import baseline_of, compare_impact, describe_side
+from livetrack.interventions import Plan, plan_intervention
+from livetrack.scope import Scope
+from livetrack.snapshots import end_of, take_snapshot
+from livetrack.store.interventions import load_intervention_starts, load_status_points
+from livetrack.store.pupils import HISTORY_COLUMNS, insert_status_history
+from tests.conftest import ACADEMIC_YEAR
 
 AUTUMN_1, AUTUMN_2, SPRING_1 = date(2026, 10, 23), date(2026, 12, 18), date(2027, 2, 12)
 MOMENTS = {"Autumn 1": AUTUMN_1, "Autumn 2": AUTUMN_2, "Spring 1": SPRING_1}
@@ -161,3 +168,40 @@ def test_a_side_reads_with_its_n_or_as_too_small():
     assert describe_side(5, 4) == "80% (4 of 5)"
     assert describe_side(3, 3) == "too small to read (n = 3; n < 5)"
     assert describe_side(0, 0) == "no pupils"
+
+
+def test_impact_reads_snapshots_and_the_live_point_from_the_store(store, school):
+    maths, teacher = school["subjects"]["Maths"], school["teacher"]
+    year_3 = [school["pupils"][name] for name in ("Amy", "Ben", "Cara", "Dev")]
+    before = datetime(2026, 10, 5, 10, tzinfo=UTC)
+    after = datetime(2026, 11, 20, 10, tzinfo=UTC)
+    history = pd.DataFrame(
+        [[p, maths, ACADEMIC_YEAR, "Below", "Quiz", None, teacher, before]
+         for p in year_3]
+        + [[p, maths, ACADEMIC_YEAR, "On", "Quiz", None, teacher, after]
+           for p in (year_3[0], year_3[2])],
+        columns=HISTORY_COLUMNS,
+    )  # fmt: skip
+    with store.transaction() as cursor:
+        insert_status_history(cursor, history)
+    autumn_1 = default_half_terms(ACADEMIC_YEAR)[0]
+    take_snapshot(store, school["id"], autumn_1, as_at=end_of(autumn_1))
+    for pupil in year_3[:2]:
+        plan_intervention(
+            store, Scope.everything(), teacher,
+            Plan(pupil, maths, "Fluency", "TA", date(2026, 11, 2), date(2026, 12, 1)),
+            ACADEMIC_YEAR,
+        )  # fmt: skip
+
+    points = load_status_points(
+        store, Scope.everything(), school["id"], ACADEMIC_YEAR, date(2026, 12, 3)
+    )
+    impact = compare_impact(points, load_intervention_starts(store, Scope.everything()))
+
+    assert impact[
+        ["baseline", "later", "subject", "year_group", "start_status"]
+    ].values.tolist() == [["Autumn 1 2026-27", "Now (live)", "Maths", 3, "Below"]]
+    row = impact.iloc[0]
+    assert (row["with_pupils"], row["with_on_or_above"]) == (2, 1)
+    assert (row["without_pupils"], row["without_on_or_above"]) == (2, 1)
+    assert row["too_small"]

@@ -324,3 +324,28 @@ def test_a_teacher_plans_an_intervention_after_setting_a_pupil_below(demo_store)
         int(statuses[statuses["subject"] == "Maths"]["subject_id"].iloc[0]),
         "Pre-teach fractions",
     )
+
+
+def test_the_interventions_page_lists_and_compares_a_planned_intervention(demo_store):
+    pupil, subject = demo_store.rows(
+        "select pupil_id, subject_id from status_changes where status = 'Below'"
+        " order by id limit 1"
+    )[0]
+    head = demo_store.value("select min(id) from staff where role = 'headteacher'")
+    plan_intervention(
+        demo_store, Scope.everything(), head,
+        Plan(pupil, subject, "Booster group", "Ms TA", date(2026, 11, 2),
+             date(2026, 12, 1)),
+        ACADEMIC_YEAR,
+    )  # fmt: skip
+
+    app = open_page(signed_in_app(demo_store, "headteacher"),
+                    "pages/leaders/interventions.py")  # fmt: skip
+
+    strategies = [
+        value for frame in app.dataframe for value in
+        (frame.value["Strategy"].tolist() if "Strategy" in frame.value else [])
+    ]  # fmt: skip
+    assert "Booster group" in strategies
+    impact = next(f.value for f in app.dataframe if "Compared at" in f.value)
+    assert "Now (live)" in impact["Compared at"].tolist()
