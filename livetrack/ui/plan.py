@@ -24,6 +24,7 @@ from livetrack.ui import cache, context
 REVIEW_AFTER_WEEKS = 6
 INTERVENTION, ACTION_NOTE = "Intervention", "Action note"
 NO_SUBJECT = "Not one subject"
+UK_DATE = "DD/MM/YYYY"
 
 
 def subjects_for(store, scope, school_id: int, year_group: int) -> dict[int, str]:
@@ -74,10 +75,12 @@ def render_intervention_form(store, scope, pupil_id, subjects, key, subject_id=N
             key=f"{key}-delivered", placeholder="e.g. class teacher, TA",
         )  # fmt: skip
         left, right = st.columns(2)
-        starts_on = left.date_input("Starts", today, key=f"{key}-starts")
+        starts_on = left.date_input(
+            "Starts", today, key=f"{key}-starts", format=UK_DATE
+        )
         review_on = right.date_input(
             "Review on", today + timedelta(weeks=REVIEW_AFTER_WEEKS),
-            key=f"{key}-review",
+            key=f"{key}-review", format=UK_DATE,
         )  # fmt: skip
         if st.form_submit_button("Save intervention", icon=":material/save:"):
             plan = Plan(pupil_id, chosen, strategy, delivered_by, starts_on, review_on)
@@ -110,7 +113,9 @@ def render_review_form(store, scope, interventions, key: str) -> None:
         outcome = st.radio("Outcome", list(OUTCOMES), format_func=OUTCOMES.get,
                            horizontal=True, key=f"{key}-outcome")  # fmt: skip
         note = st.text_input("Note", max_chars=NOTE_MAX_CHARACTERS, key=f"{key}-rnote")
-        reviewed_on = st.date_input("Reviewed on", context.today(), key=f"{key}-on")
+        reviewed_on = st.date_input(
+            "Reviewed on", context.today(), key=f"{key}-on", format=UK_DATE
+        )
         if st.form_submit_button("Save review", icon=":material/task_alt:"):
             _save(key, "Review saved.", review_intervention, store, scope,
                   context.person().id, chosen, outcome, note, reviewed_on)  # fmt: skip

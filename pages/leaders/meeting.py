@@ -133,8 +133,10 @@ def render_pupil(store, scope, pupil: dict, rank: int, of: int, show_send: bool)
         render_context(pupil, show_send)
     render_existing(store, scope, int(pupil["pupil_id"]))
     st.subheader("Agreed action")
+    below = _listed(pupil["below_subjects"])
+    first_below = next((i for i, name in subjects.items() if name in below), None)
     render_agreed_action(
-        store, scope, int(pupil["pupil_id"]), subjects, key=f"meeting-{rank}"
+        store, scope, int(pupil["pupil_id"]), subjects, f"meeting-{rank}", first_below
     )
 
 
