@@ -28,7 +28,7 @@ from livetrack.store.statuses import (
     load_class_statuses,
 )
 from tests.conftest import ACADEMIC_YEAR
-from tests.test_pages import open_page, signed_in_app
+from tests.test_pages import assert_no_failure, open_page, signed_in_app
 
 NOVEMBER, DECEMBER = date(2026, 11, 2), date(2026, 12, 14)
 
@@ -313,7 +313,7 @@ def test_a_teacher_plans_an_intervention_after_setting_a_pupil_below(demo_store)
     app.text_input(key="plan-new-below-0-delivered").set_value("Class teacher")
     next(b for b in app.button if b.label == "Save intervention").click().run()
 
-    assert not app.exception
+    assert_no_failure(app)
     saved = demo_store.rows(
         "select pupil_id, subject_id, strategy from interventions order by id desc"
         " limit 1"

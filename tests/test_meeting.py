@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests.test_pages import open_page, signed_in_app
+from tests.test_pages import assert_no_failure, open_page, signed_in_app
 
 MEETING = "pages/leaders/meeting.py"
 SEND_WORDS = ("SEN support", "EHC plan", "primary need", "Pupil premium:")
@@ -49,7 +49,7 @@ def walk_every_pupil(app):
     yield page_text(app)
     while not app.button(key="meeting-next").disabled:
         app.button(key="meeting-next").click().run()
-        assert not app.exception, app.exception
+        assert_no_failure(app)
         yield page_text(app)
 
 
@@ -104,7 +104,7 @@ def test_an_agreed_intervention_is_recorded_from_the_meeting(meeting, demo_store
     meeting.text_input(key="meeting-1-delivered").set_value("Reception TA")
     next(b for b in meeting.button if b.label == "Save intervention").click().run()
 
-    assert not meeting.exception
+    assert_no_failure(meeting)
     assert any("Intervention saved" in s.value for s in meeting.success)
     assert demo_store.value("select count(*) from interventions") == before + 1
     assert "Phonics catch-up daily" in page_text(meeting)

@@ -14,6 +14,13 @@ APP = str(Path(__file__).resolve().parents[1] / "app.py")
 # Each page, and a role whose menu holds it.
 PAGES = [
     ("pages/leaders/overview.py", "headteacher"),
+    ("pages/leaders/triangulation.py", "headteacher"),
+    ("pages/leaders/triangulation.py", "governor"),
+    ("pages/leaders/overview.py", "teacher"),
+    ("pages/leaders/area.py", "subject_lead"),
+    ("pages/leaders/area.py", "phase_lead"),
+    ("pages/leaders/reviews.py", "headteacher"),
+    ("pages/leaders/trust.py", "trust_leader"),
     ("pages/leaders/snapshots.py", "headteacher"),
     ("pages/leaders/meeting.py", "headteacher"),
     ("pages/leaders/pupil.py", "senco"),
@@ -21,6 +28,8 @@ PAGES = [
     ("pages/teachers/record.py", "teacher"),
     ("pages/admin/import_pupils.py", "admin"),
     ("pages/admin/school.py", "admin"),
+    ("pages/admin/people.py", "admin"),
+    ("pages/admin/audit.py", "admin"),
 ]
 
 
@@ -37,7 +46,7 @@ def signed_in_app(store, role: str) -> AppTest:
     app = AppTest.from_file(APP, default_timeout=60)
     app.session_state[DEMO_PERSON] = demo_person(store, role)
     app.run()
-    assert not app.exception, app.exception
+    assert_no_failure(app)
     return app
 
 
@@ -46,10 +55,16 @@ def app(request, demo_store):
     return signed_in_app(demo_store, getattr(request, "param", "headteacher"))
 
 
+def assert_no_failure(app: AppTest) -> None:
+    """No exception, and no page that failed behind the router's plain message."""
+    assert not app.exception, app.exception
+    assert not [e for e in app.error if e.value.startswith("Something went wrong")]
+
+
 def open_page(app: AppTest, page: str) -> AppTest:
     app.switch_page(page)
     app.run()
-    assert not app.exception, app.exception
+    assert_no_failure(app)
     return app
 
 

@@ -23,7 +23,7 @@ from livetrack.store.pupils import (
 )
 from livetrack.store.statuses import StatusChange, append_status_changes
 from tests.conftest import ACADEMIC_YEAR
-from tests.test_pages import open_page, signed_in_app
+from tests.test_pages import assert_no_failure, open_page, signed_in_app
 
 AUTUMN_1 = default_half_terms(ACADEMIC_YEAR)[0]
 A4_POINTS = (595, 842)
@@ -170,7 +170,7 @@ def test_choosing_a_pupil_puts_them_in_the_address(demo_store):
 
     app.selectbox(key="profile-pupil").set_value(pupil_id).run()
 
-    assert not app.exception
+    assert_no_failure(app)
     assert app.query_params["pupil"] == str(pupil_id)
     assert app.header
 

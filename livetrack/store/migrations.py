@@ -177,6 +177,20 @@ create table audit_log (
 );
 """
 
+REVIEWS = """
+-- A teacher confirming a class's statuses in a subject as reviewed, with
+-- nothing to change: so that a leader can tell "On" from "never looked at".
+create sequence review_ids;
+create table status_reviews (
+    id bigint primary key default nextval('review_ids'),
+    class_id integer not null references classes (id),
+    subject_id integer not null references subjects (id),
+    academic_year varchar not null,
+    reviewed_by integer not null references staff (id),
+    reviewed_at timestamptz not null default now()
+);
+"""
+
 # Interventions and meeting actions, append-only like the status log: an
 # outcome is a review row of its own, never an update, so no column here is
 # ever changed and every row says who recorded it and when.
@@ -221,7 +235,7 @@ create table pupil_actions (
 );
 """
 
-MIGRATIONS = [INITIAL_SCHEMA, PEOPLE_AND_AUDIT, INTERVENTIONS]
+MIGRATIONS = [INITIAL_SCHEMA, PEOPLE_AND_AUDIT, REVIEWS, INTERVENTIONS]
 
 
 def apply_migrations(connection: duckdb.DuckDBPyConnection) -> int:
