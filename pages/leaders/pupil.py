@@ -22,6 +22,7 @@ from livetrack.ui.formatting import london_time
 from livetrack.ui.palette import STATUS_SYMBOLS
 from livetrack.ui.plan import render_agreed_action, render_review_form, subjects_for
 from livetrack.ui.tables import render_table
+from livetrack.ui.timeline import status_timeline_chart
 
 QUERY = "pupil"
 
@@ -62,7 +63,12 @@ def render_timeline(profile: PupilProfile) -> None:
             lambda status: f"{STATUS_SYMBOLS[status]} {status}"
             if status in STATUS_SYMBOLS else status
         )  # fmt: skip
-    render_table(shown, "Pupil statuses", key="profile-timeline")
+    st.plotly_chart(
+        status_timeline_chart(profile.timeline), key="profile-chart",
+        config={"displayModeBar": False},
+    )  # fmt: skip
+    with st.expander("As a table"):
+        render_table(shown, "Pupil statuses", key="profile-timeline")
     st.caption("Each snapshot as it was frozen at the end of its half-term; "
                "the last column is the live status now.")  # fmt: skip
 
