@@ -30,6 +30,7 @@ MARGIN_MM = 15
 PAGE_WIDTH_MM = 210 - 2 * MARGIN_MM
 SUBJECT_COLUMN_MM = 46
 MAX_CHANGES = 40
+POINTS_PER_TABLE = 7  # a school year's six snapshots and now fit across A4
 HEADING = FontFace(emphasis="BOLD", fill_color=(225, 225, 225))
 
 
@@ -77,7 +78,9 @@ def profile_pdf(profile: PupilProfile, printed_on: date) -> bytes:
     pdf.add_page()
     _title(pdf, profile)
     _section(pdf, "Status in every subject, at each snapshot and now")
-    _table(pdf, status_timeline(profile.timeline), first_width=SUBJECT_COLUMN_MM)
+    for part in in_parts(status_timeline(profile.timeline), POINTS_PER_TABLE):
+        _table(pdf, part, first_width=SUBJECT_COLUMN_MM)
+        pdf.ln(2)
     _section(pdf, "Attendance to date and behaviour incidents, at each point")
     _table(pdf, context_over_time(profile.timeline))
     _section(pdf, "Interventions")
@@ -128,6 +131,17 @@ def _table(
         grid.row([str(column) for column in table.columns])
         for values in table.itertuples(index=False):
             grid.row([_text(value) for value in values])
+
+
+def in_parts(timeline: pd.DataFrame, points: int) -> list[pd.DataFrame]:
+    """The timeline split into tables of at most `points` columns after Subject."""
+    subject, *columns = list(timeline.columns)
+    if not columns:
+        return [timeline]
+    return [
+        timeline[[subject, *columns[start : start + points]]]
+        for start in range(0, len(columns), points)
+    ]
 
 
 def _text(value) -> str:

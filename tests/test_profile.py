@@ -13,7 +13,12 @@ from livetrack.calendar import default_half_terms
 from livetrack.errors import NotAllowed
 from livetrack.interventions import Plan, plan_intervention
 from livetrack.pdf import profile_pdf
-from livetrack.profile import context_over_time, load_profile, status_timeline
+from livetrack.profile import (
+    PupilProfile,
+    context_over_time,
+    load_profile,
+    status_timeline,
+)
 from livetrack.scope import Scope
 from livetrack.snapshots import end_of, take_snapshot
 from livetrack.store.pupils import (
@@ -187,3 +192,37 @@ def test_a_change_after_the_snapshot_is_the_live_point(store, school, amy):
 
     timeline = status_timeline(profile.timeline).set_index("Subject")
     assert timeline.loc["Reading", "Now (live)"] == "Above"
+
+
+def test_a_long_history_prints_in_tables_that_fit_across_a4():
+    points = [f"Point {n}" for n in range(1, 10)]
+    timeline = pd.DataFrame(
+        {
+            "point": points * 2,
+            "moment": [date(2025, 1, n) for n in range(1, 10)] * 2,
+            "subject": ["Reading"] * 9 + ["Maths"] * 9,
+            "position": [1] * 9 + [2] * 9,
+            "subject_id": [1] * 9 + [2] * 9,
+            "status": ["Below", "On", "Above"] * 6,
+            "attendance_percent": [95.0] * 18,
+            "negative_incidents": [0] * 18,
+            "positive_incidents": [1] * 18,
+        }
+    )
+    empty = pd.DataFrame(columns=["subject", "strategy", "delivered_by", "starts_on",
+                                  "review_on", "outcome", "outcome_note", "note",
+                                  "recorded_at", "recorded_by", "changed_at",
+                                  "status", "evidence", "changed_by"])  # fmt: skip
+    pupil = {"id": 7, "school": "Test Primary", "first_name": None, "year_group": 4,
+             "class_name": "4B", "send": "N", "primary_need": None,
+             "left_on": None}  # fmt: skip
+    profile = PupilProfile(pupil, timeline, empty, empty, empty, empty, empty)
+
+    text = "\n".join(
+        page.extract_text()
+        for page in PdfReader(io.BytesIO(profile_pdf(profile, date(2025, 2, 1)))).pages
+    )
+
+    assert "Pupil profile: Pupil 7" in text
+    assert all(point in text for point in points)
+    assert text.count("Reading") == 2
