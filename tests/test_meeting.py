@@ -108,3 +108,17 @@ def test_an_agreed_intervention_is_recorded_from_the_meeting(meeting, demo_store
     assert any("Intervention saved" in s.value for s in meeting.success)
     assert demo_store.value("select count(*) from interventions") == before + 1
     assert "Phonics catch-up daily" in page_text(meeting)
+
+
+def test_a_refused_intervention_says_why_and_keeps_what_was_typed(meeting, demo_store):
+    before = demo_store.value("select count(*) from interventions")
+    meeting.text_input(key="meeting-1-strategy").set_value(
+        "Daily reading with an adult"
+    )
+    next(b for b in meeting.button if b.label == "Save intervention").click().run()
+
+    assert [e.value for e in meeting.error] == ["Say who delivers it."]
+    assert meeting.text_input(key="meeting-1-strategy").value == (
+        "Daily reading with an adult"
+    )
+    assert demo_store.value("select count(*) from interventions") == before

@@ -63,24 +63,24 @@ def _subject_choice(subjects: dict[int, str], key: str, subject_id) -> int | Non
 
 
 def render_intervention_form(store, scope, pupil_id, subjects, key, subject_id=None):
-    today = context.today()
-    with st.form(f"{key}-intervention", clear_on_submit=True, border=False):
-        chosen = _subject_choice(subjects, key, subject_id)
+    today, fresh = context.today(), _fresh(key)
+    with st.form(f"{fresh}-intervention", border=False):
+        chosen = _subject_choice(subjects, fresh, subject_id)
         strategy = st.text_input(
-            "Strategy", max_chars=STRATEGY_MAX_CHARACTERS, key=f"{key}-strategy",
+            "Strategy", max_chars=STRATEGY_MAX_CHARACTERS, key=f"{fresh}-strategy",
             placeholder="e.g. daily 10-minute fluency practice in small groups",
         )  # fmt: skip
         delivered_by = st.text_input(
             "Delivered by", max_chars=DELIVERED_BY_MAX_CHARACTERS,
-            key=f"{key}-delivered", placeholder="e.g. class teacher, TA",
+            key=f"{fresh}-delivered", placeholder="e.g. class teacher, TA",
         )  # fmt: skip
         left, right = st.columns(2)
         starts_on = left.date_input(
-            "Starts", today, key=f"{key}-starts", format=UK_DATE
+            "Starts", today, key=f"{fresh}-starts", format=UK_DATE
         )
         review_on = right.date_input(
             "Review on", today + timedelta(weeks=REVIEW_AFTER_WEEKS),
-            key=f"{key}-review", format=UK_DATE,
+            key=f"{fresh}-review", format=UK_DATE,
         )  # fmt: skip
         if st.form_submit_button("Save intervention", icon=":material/save:"):
             plan = Plan(pupil_id, chosen, strategy, delivered_by, starts_on, review_on)
@@ -89,10 +89,11 @@ def render_intervention_form(store, scope, pupil_id, subjects, key, subject_id=N
 
 
 def render_action_form(store, scope, pupil_id, subjects, key, subject_id=None):
-    with st.form(f"{key}-action", clear_on_submit=True, border=False):
-        chosen = _subject_choice(subjects, key, subject_id)
+    fresh = _fresh(key)
+    with st.form(f"{fresh}-action", border=False):
+        chosen = _subject_choice(subjects, fresh, subject_id)
         note = st.text_area(
-            "Action agreed", max_chars=NOTE_MAX_CHARACTERS, key=f"{key}-note",
+            "Action agreed", max_chars=NOTE_MAX_CHARACTERS, key=f"{fresh}-note",
             placeholder="e.g. speak to parents at parents' evening",
         )  # fmt: skip
         if st.form_submit_button("Save action", icon=":material/save:"):
@@ -105,21 +106,31 @@ def render_review_form(store, scope, interventions, key: str) -> None:
     """Record the outcome of one of these interventions."""
     if not scope.can_plan or interventions.empty:
         return
+    fresh = _fresh(key)
     labels = dict(zip(interventions["id"].tolist(), interventions["label"]))
-    with st.form(f"{key}-review-form", clear_on_submit=True):
+    with st.form(f"{fresh}-review-form"):
         st.markdown("**Record a review**")
         chosen = st.selectbox("Intervention", labels, format_func=labels.get,
-                              key=f"{key}-which")  # fmt: skip
+                              key=f"{fresh}-which")  # fmt: skip
         outcome = st.radio("Outcome", list(OUTCOMES), format_func=OUTCOMES.get,
-                           horizontal=True, key=f"{key}-outcome")  # fmt: skip
-        note = st.text_input("Note", max_chars=NOTE_MAX_CHARACTERS, key=f"{key}-rnote")
+                           horizontal=True, key=f"{fresh}-outcome")  # fmt: skip
+        note = st.text_input(
+            "Note", max_chars=NOTE_MAX_CHARACTERS, key=f"{fresh}-rnote"
+        )
         reviewed_on = st.date_input(
-            "Reviewed on", context.today(), key=f"{key}-on", format=UK_DATE
+            "Reviewed on", context.today(), key=f"{fresh}-on", format=UK_DATE
         )
         if st.form_submit_button("Save review", icon=":material/task_alt:"):
             _save(key, "Review saved.", review_intervention, store, scope,
                   context.person().id, chosen, outcome, note, reviewed_on)  # fmt: skip
     _say_saved(key)
+
+
+def _fresh(key: str) -> str:
+    """The key of a form's widgets: new after each save, so the form starts empty,
+    while a form that was refused keeps what was typed."""
+    generation = st.session_state.get(f"{key}-generation", 0)
+    return key if not generation else f"{key}-{generation}"
 
 
 def _save(key: str, message: str, write, *args) -> None:
@@ -129,6 +140,9 @@ def _save(key: str, message: str, write, *args) -> None:
         st.error(str(error), icon=":material/error:")
         return
     st.session_state[f"{key}-saved"] = message
+    st.session_state[f"{key}-generation"] = (
+        st.session_state.get(f"{key}-generation", 0) + 1
+    )
     st.rerun()
 
 
