@@ -43,6 +43,15 @@ def render_profile_link(frame: pd.DataFrame, key: str) -> None:
     )  # fmt: skip
 
 
+def who_and_when(frame: pd.DataFrame, who: str, when: str) -> list[str]:
+    """'Ms Khan, 3 Dec 2026' for each row, blank where no one has yet."""
+    days = london_time(frame[when], "%-d %b %Y")
+    return [
+        f"{name}, {day}" if isinstance(name, str) else ""
+        for name, day in zip(frame[who], days)
+    ]
+
+
 def intervention_table(interventions: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
         "Pupil": pupil_words(interventions),
@@ -54,7 +63,8 @@ def intervention_table(interventions: pd.DataFrame) -> pd.DataFrame:
         "Review": interventions["review_on"].dt.date,
         "Outcome": interventions["outcome"].map(outcome_label),
         "Outcome note": interventions["outcome_note"],
-        "Recorded by": interventions["recorded_by"],
+        "Recorded": who_and_when(interventions, "recorded_by", "recorded_at"),
+        "Reviewed": who_and_when(interventions, "reviewed_by", "reviewed_at"),
     })  # fmt: skip
 
 

@@ -11,7 +11,7 @@ from livetrack import analytics
 from livetrack.domain import SEND_PROVISIONS, year_group_label
 from livetrack.filters import Filters
 from livetrack.store.facts import ATTENDANCE_BANDS
-from livetrack.store.interventions import load_interventions
+from livetrack.store.interventions import load_actions, load_interventions
 from livetrack.ui import cache, context
 from livetrack.ui.palette import status_label
 from livetrack.ui.plan import render_agreed_action, subjects_for
@@ -141,10 +141,13 @@ def render_pupil(store, scope, pupil: dict, rank: int, of: int, show_send: bool)
 
 
 def render_existing(store, scope, pupil_id: int) -> None:
-    """The pupil's interventions so far this year, without any name."""
+    """The pupil's interventions and agreed actions so far, without any name."""
     existing = load_interventions(
         store, scope, academic_year=context.academic_year(), pupil_id=pupil_id
     )
+    actions = load_actions(store, scope, pupil_id)
+    if len(actions):
+        st.caption(f"{len(actions)} agreed action notes recorded: see the profile.")
     if existing.empty:
         st.caption("No interventions recorded for this pupil this year.")
         return
