@@ -1,6 +1,8 @@
 """LiveTrack: the router. It signs people in and shows each the pages of their role."""
 
 import logging
+import traceback
+from pathlib import Path
 
 import streamlit as st
 
@@ -37,6 +39,8 @@ PAGES = [
     ("Leaders", "pages/leaders/triangulation.py", "Triangulation", "insights", FIGURES),
     ("Leaders", "pages/leaders/area.py", "Area", "workspaces", FIGURES),
     ("Leaders", "pages/leaders/reviews.py", "Reviews", "task_alt", FIGURES),
+    ("Leaders", "pages/leaders/trends.py", "Trends", "trending_up", FIGURES),
+    ("Leaders", "pages/leaders/compare.py", "Compare", "compare_arrows", FIGURES),
     ("Leaders", "pages/leaders/snapshots.py", "Snapshots", "photo_camera", SNAPSHOTS),
     ("Leaders", "pages/leaders/meeting.py", "Progress meeting", "co_present", PUPILS),
     ("Leaders", "pages/leaders/pupil.py", "Pupil profile", "person_search", PUPILS),
@@ -93,8 +97,10 @@ else:
         page.run()
     except LiveTrackError as error:
         st.error(str(error), icon=":material/error:")
-    except Exception:
-        # Logged with its traceback for whoever runs the server (pupils' data
-        # is never put in a message); the person sees plain words instead.
-        log.exception("a page failed")
+    except Exception as error:
+        # Where it failed, for whoever runs the server, but not the message,
+        # which could quote a pupil's data; the person sees plain words.
+        frames = traceback.extract_tb(error.__traceback__)
+        where = " < ".join(f"{Path(f.filename).name}:{f.lineno}" for f in frames[::-1])
+        log.error("a page failed with %s at %s", type(error).__name__, where)
         st.error(PAGE_FAILED, icon=":material/error:")

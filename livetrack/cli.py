@@ -6,14 +6,21 @@ import sys
 import time
 from datetime import date
 
-from livetrack.calendar import academic_year_of, half_term_on
-from livetrack.demo import build_demo
+from livetrack.calendar import (
+    HALF_TERM_NAMES,
+    academic_year_of,
+    half_term_on,
+    is_academic_year,
+)
+from livetrack.demo import DEMO_YEARS, build_demo
 from livetrack.domain import ROLE_NAMES, ROLES
 from livetrack.errors import ImportRejected, LiveTrackError
 from livetrack.importers.pupils import import_pupils
 from livetrack.paths import resolve_data_dir
+from livetrack.scheduler import now
+from livetrack.schoolyear import change_calendar, load_calendar, start_new_year
 from livetrack.scope import Scope
-from livetrack.snapshots import snapshot_exists, take_snapshot
+from livetrack.snapshots import snapshot_exists, take_due_snapshots, take_snapshot
 from livetrack.store import Store, database_exists
 from livetrack.store.audit import SNAPSHOT_REPLACED, log_event
 from livetrack.store.info import count_holdings
@@ -26,6 +33,7 @@ from livetrack.store.people import (
 from livetrack.store.schools import (
     load_classes,
     load_half_terms,
+    load_school_names,
     load_schools,
     load_subjects,
 )
@@ -61,6 +69,12 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument(
         "--seed", type=int, default=2026, help="the same seed gives the same demo"
     )
+    demo.add_argument(
+        "--years",
+        type=int,
+        default=DEMO_YEARS,
+        help=f"academic years of history, this one included (default {DEMO_YEARS})",
+    )
     demo.set_defaults(command=run_demo)
 
     importer = commands.add_parser("import", help="bring in data from the school's MIS")
@@ -88,7 +102,36 @@ def _parser() -> argparse.ArgumentParser:
     snapshot.add_argument(
         "--replace", action="store_true", help="take it again if taken"
     )
+    snapshot.add_argument(
+        "--due",
+        action="store_true",
+        help="take every snapshot due (each half-term ended and not yet taken)",
+    )
     snapshot.set_defaults(command=run_snapshot)
+
+    calendar = commands.add_parser(
+        "calendar", help="show or set a school's half-term dates and tracking start"
+    )
+    calendar.add_argument("--school-id", type=int, help="which school, if several")
+    calendar.add_argument(
+        "--year", type=_academic_year, help="the academic year, as 2026-27"
+    )
+    calendar.add_argument(
+        "--tracking-start", type=_day, metavar="DATE", help="YYYY-MM-DD"
+    )
+    calendar.add_argument(
+        "--half-term", choices=list(HALF_TERM_NAMES), help="the half-term to change"
+    )
+    calendar.add_argument("--starts", type=_day, metavar="DATE", help="YYYY-MM-DD")
+    calendar.add_argument("--ends", type=_day, metavar="DATE", help="YYYY-MM-DD")
+    calendar.set_defaults(command=run_calendar)
+
+    new_year = commands.add_parser(
+        "new-year",
+        help="after Summer 2: move every pupil up a year, Year 6 leave (once a year)",
+    )
+    new_year.add_argument("--school-id", type=int, help="which school, if several")
+    new_year.set_defaults(command=run_new_year)
     _add_users_commands(commands)
     return parser
 
@@ -129,6 +172,23 @@ def _area_arguments(parser) -> None:
     )
 
 
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a date: write it as YYYY-MM-DD, e.g. 2026-09-21"
+        ) from None
+
+
+def _academic_year(text: str) -> str:
+    if not is_academic_year(text):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not an academic year: write it as 2026-27"
+        )
+    return text
+
+
 def _say(message: str) -> None:
     print(message, file=sys.stderr)
 
@@ -158,10 +218,17 @@ def run_demo(arguments) -> int:
     started = time.perf_counter()
     store = Store(data_dir)
     school_ids = build_demo(
-        store, schools=arguments.schools, seed=arguments.seed, progress=_progress
+        store,
+        schools=arguments.schools,
+        seed=arguments.seed,
+        years=arguments.years,
+        progress=_progress,
     )
     seconds = time.perf_counter() - started
-    _say(f"Built {len(school_ids)} demo school(s) in {seconds:.1f} s.")
+    _say(
+        f"Built {len(school_ids)} demo school(s) in {seconds:.1f} s,"
+        f" with {arguments.years} academic year(s) each."
+    )
     return 0
 
 
@@ -200,6 +267,8 @@ def run_info(arguments) -> int:
 
 def run_snapshot(arguments) -> int:
     store = _open_store(arguments)
+    if arguments.due:
+        return _take_due_snapshots(store)
     today = date.today()
     for school in load_schools(store, Scope.everything()).itertuples():
         half_terms = load_half_terms(store, school.id, academic_year_of(today))
@@ -303,3 +372,65 @@ def _ids(text: str, known, what: str) -> list[int]:
             f"{', '.join(known.index)}."
         )
     return [int(known[name]) for name in _names(text)]
+
+
+def _school(store: Store, school_id: int | None):
+    """The school a command is for: the one asked for, or the only one there is."""
+    schools = load_schools(store, Scope.everything())
+    if school_id is None and len(schools) == 1:
+        return schools.iloc[0]
+    found = schools[schools["id"] == school_id]
+    if found.empty:
+        listed = ", ".join(f"{row.id} ({row.name})" for row in schools.itertuples())
+        raise LiveTrackError(
+            "Say which school with --school-id: " + (listed or "there are none yet")
+        )
+    return found.iloc[0]
+
+
+def run_calendar(arguments) -> int:
+    store = _open_store(arguments)
+    school = _school(store, arguments.school_id)
+    year = arguments.year or academic_year_of(date.today())
+    changing = any(
+        value is not None
+        for value in (arguments.tracking_start, arguments.half_term,
+                      arguments.starts, arguments.ends)
+    )  # fmt: skip
+    if changing:
+        calendar = change_calendar(
+            store, Scope.everything(), None, int(school.id), year,
+            tracking_start=arguments.tracking_start, half_term=arguments.half_term,
+            starts_on=arguments.starts, ends_on=arguments.ends,
+        )  # fmt: skip
+        _say(f"Saved the {year} calendar of {school['name']}.")
+    else:
+        calendar = load_calendar(store, int(school.id), year)
+    print(f"{school['name']}, {year}" + ("" if calendar.saved else " (defaults)"))
+    print(f"Live tracking starts  {calendar.tracking_start:%a %d %b %Y}")
+    for half_term in calendar.half_terms:
+        print(
+            f"{half_term.name:<10}  {half_term.code:<9}"
+            f"  {half_term.starts_on:%a %d %b %Y} to {half_term.ends_on:%a %d %b %Y}"
+        )
+    return 0
+
+
+def _take_due_snapshots(store: Store) -> int:
+    names = load_school_names(store)
+    taken = take_due_snapshots(store, now())
+    for info in taken:
+        _say(
+            f"{names[info.school_id]}: {info.half_term.label} snapshot of"
+            f" {info.rows:,} statuses, as at its last day."
+        )
+    _say(f"Took {len(taken)} due snapshot(s)." if taken else "No snapshot is due.")
+    return 0
+
+
+def run_new_year(arguments) -> int:
+    store = _open_store(arguments)
+    school = _school(store, arguments.school_id)
+    plan = start_new_year(store, Scope.everything(), None, int(school.id), now())
+    _say(f"{school['name']} has started {plan.to_year}. {plan.describe()}")
+    return 0

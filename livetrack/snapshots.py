@@ -8,6 +8,7 @@ its own and renamed into place, so a failed write never leaves half of one.
 
 import logging
 import shutil
+import threading
 import time
 import uuid
 from dataclasses import dataclass
@@ -17,10 +18,11 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
-from livetrack.calendar import HalfTerm
+from livetrack.calendar import HalfTerm, academic_year_of, previous_academic_year
 from livetrack.errors import SnapshotExists
 from livetrack.progress import Progress, silent
 from livetrack.store import Store
+from livetrack.store.history import load_half_terms_to_freeze
 from livetrack.store.snapshots import SNAPSHOT_FILE_NAME, read_snapshot_rows
 
 log = logging.getLogger(__name__)
@@ -111,3 +113,67 @@ def _write_atomically(snapshots_dir: Path, folder: Path, rows) -> None:
         raise
     if retired is not None:
         shutil.rmtree(retired, ignore_errors=True)
+
+
+# --- Snapshots that fall due ---
+
+_TAKING_DUE = threading.Lock()
+
+
+@dataclass(frozen=True)
+class DueSnapshot:
+    """A half-term whose last day has ended, and whose snapshot is not yet taken."""
+
+    school_id: int
+    half_term: HalfTerm
+
+
+def due_snapshots(store: Store, now: datetime) -> list[DueSnapshot]:
+    """Every snapshot due at `now`: half-terms ended (after END_OF_SCHOOL_DAY on their
+    last day) with no snapshot yet, in this academic year and the one before.
+
+    The year before counts so that Summer 2 is still taken in September when
+    nothing ran over the summer; older years are left alone, since their
+    pupils' context is no longer the one they had.
+    """
+    now = _aware(now)
+    this_year = academic_year_of(now.date())
+    years = [previous_academic_year(this_year), this_year]
+    due = []
+    for school_id, year, code, starts_on, ends_on in load_half_terms_to_freeze(
+        store, years
+    ):
+        half_term = HalfTerm(year, code, starts_on, ends_on)
+        if end_of(half_term) <= now and not snapshot_exists(
+            store, school_id, half_term
+        ):
+            due.append(DueSnapshot(school_id, half_term))
+    return due
+
+
+def take_due_snapshots(
+    store: Store, now: datetime, school_id: int | None = None
+) -> list[SnapshotInfo]:
+    """Take every due snapshot (of one school, or all), each as at its half-term's end.
+
+    Harmless when run twice, or by two threads at once: one already taken is
+    skipped, never taken again and never an error.
+    """
+    taken = []
+    with _TAKING_DUE:
+        for due in due_snapshots(store, now):
+            if school_id is not None and due.school_id != school_id:
+                continue
+            try:
+                info = take_snapshot(
+                    store, due.school_id, due.half_term, as_at=end_of(due.half_term)
+                )
+            except SnapshotExists:
+                continue
+            taken.append(info)
+    return taken
+
+
+def _aware(moment: datetime) -> datetime:
+    """A moment with its time zone: a naive one is read as this machine's local time."""
+    return moment if moment.tzinfo else moment.astimezone()

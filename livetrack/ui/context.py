@@ -13,6 +13,7 @@ from livetrack.access import Person, scope_for
 from livetrack.calendar import academic_year_of
 from livetrack.demo import build_demo
 from livetrack.paths import resolve_data_dir
+from livetrack.scheduler import start_snapshot_scheduler
 from livetrack.scope import Scope
 from livetrack.store import Store
 from livetrack.store.schools import load_schools
@@ -47,6 +48,8 @@ def store() -> Store:
     shared = open_store(str(resolve_data_dir(_data_dir_argument())))
     if shared.value("select count(*) from schools") == 0:
         _build_first_demo(shared)
+    # After the first demo, never during it: the build sets pupils to past years.
+    start_snapshot_scheduler(shared)
     return shared
 
 

@@ -66,8 +66,8 @@ def render_pupils_behind(store, scope, live, filters, column, code, status, word
     narrowed = Filters(**{**vars(filters), column: (code,)})
     pupils = cache.pupils(store, store.version, scope, live, narrowed, status)
     st.markdown(
-        f"**{len(pupils)} pupils** {words.get(code, code).lower()} with at least one "
-        f"{status} status"
+        f"**{len(pupils)} pupils** in the group “{words.get(code, code)}” with at "
+        f"least one {status} status"
     )
     render_table(pupil_table(pupils, scope), f"{status} {code}", key=f"behind-{column}")
 
