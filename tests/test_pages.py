@@ -198,6 +198,8 @@ def test_the_overview_counts_what_the_address_asks_for(demo_store):
         f"{expected['pupils']:,} pupils"
     )
     assert "Year 3, PP" in app.caption[0].value
+
+
 @pytest.mark.parametrize("app", ["admin"], indirect=True)
 def test_an_admin_is_told_why_dates_are_refused(app, demo_store):
     open_page(app, "pages/admin/school.py")
