@@ -30,6 +30,7 @@ MARGIN_MM = 15
 PAGE_WIDTH_MM = 210 - 2 * MARGIN_MM
 SUBJECT_COLUMN_MM = 46
 MAX_CHANGES = 40
+CHANGE_COLUMNS_MM = (25, 30, 16, 26, 57, 26)  # the note gets the room
 POINTS_PER_TABLE = 7  # a school year's six snapshots and now fit across A4
 HEADING = FontFace(emphasis="BOLD", fill_color=(225, 225, 225))
 
@@ -88,7 +89,11 @@ def profile_pdf(profile: PupilProfile, printed_on: date) -> bytes:
     _section(pdf, "Agreed actions")
     _table(pdf, action_rows(profile.actions), empty="None recorded.")
     _section(pdf, "Status changes, with their evidence and notes")
-    _table(pdf, change_rows(profile.changes).head(MAX_CHANGES), empty="None yet.")
+    if len(profile.changes) > MAX_CHANGES:
+        pdf.cell(0, 5, f"The latest {MAX_CHANGES} of {len(profile.changes)} changes.",
+                 new_x="LMARGIN", new_y="NEXT")  # fmt: skip
+    _table(pdf, change_rows(profile.changes).head(MAX_CHANGES), empty="None yet.",
+           widths=CHANGE_COLUMNS_MM)  # fmt: skip
     document = bytes(pdf.output())
     log.info(
         "built a profile PDF of %d pages in %.0f ms",
@@ -113,13 +118,13 @@ def _section(pdf: ProfileDocument, heading: str) -> None:
 
 
 def _table(
-    pdf: ProfileDocument, table: pd.DataFrame, first_width=None, empty="None."
-) -> None:
+    pdf: ProfileDocument, table: pd.DataFrame, first_width=None, empty="None.",
+    widths=None,
+) -> None:  # fmt: skip
     if table.empty:
         pdf.cell(0, 5, empty, new_x="LMARGIN", new_y="NEXT")
         return
     columns = len(table.columns)
-    widths = None
     if first_width and columns > 1:
         rest = (PAGE_WIDTH_MM - first_width) / (columns - 1)
         widths = (first_width, *[rest] * (columns - 1))

@@ -132,7 +132,7 @@ def load_pupil_changes(store: Store, scope: Scope, pupil_id: int) -> pd.DataFram
         join subjects s on s.id = sc.subject_id
         join staff st on st.id = sc.changed_by
         where sc.pupil_id = ? and {where}
-        order by sc.id desc
+        order by sc.changed_at desc, sc.id desc
         """,
         [pupil_id, *params],
     )
