@@ -1,6 +1,7 @@
 """The pupil profile: one pupil over time, only within scope, and its A4 PDF."""
 
 import io
+import json
 from dataclasses import replace
 from datetime import UTC, date, datetime
 
@@ -226,3 +227,25 @@ def test_a_long_history_prints_in_tables_that_fit_across_a4():
     assert "Pupil profile: Pupil 7" in text
     assert all(point in text for point in points)
     assert text.count("Reading") == 2
+
+
+def test_downloading_the_pdf_is_audited_with_the_pupils_id_only(demo_store):
+    pupil_id = demo_store.value("select min(id) from pupils where left_on is null")
+    app = signed_in_app(demo_store, "senco")
+    app.query_params["pupil"] = str(pupil_id)
+    open_page(app, "pages/leaders/pupil.py")
+    before = demo_store.value("select count(*) from audit_log where action = 'export'")
+
+    app.download_button(key="profile-pdf").click().run()
+
+    assert_no_failure(app)
+    details = demo_store.value(
+        "select details from audit_log where action = 'export' order by id desc limit 1"
+    )
+    assert (
+        demo_store.value("select count(*) from audit_log where action = 'export'")
+        == before + 1
+    )
+    assert json.loads(details) == {
+        "report": "pupil_profile", "format": "pdf", "pupil_id": pupil_id,
+    }  # fmt: skip
