@@ -37,13 +37,12 @@ PROJECTOR_CSS = """
 """
 
 
-def pick_group(store, scope, school_id: int) -> tuple[Filters, str]:
+def pick_group(store, scope, school_id: int, left, right) -> tuple[Filters, str]:
     """A class or a year group, chosen by the presenter, as filters and in words."""
     classes = cache.classes(store, store.version, scope, school_id)
     if classes.empty:
         st.info("There are no classes for you here yet.")
         st.stop()
-    left, right = st.columns([1, 2])
     kind = left.segmented_control(
         "Look at", [CLASS, YEAR_GROUP], default=CLASS, key="meeting-kind"
     )
@@ -187,11 +186,13 @@ def main() -> None:
     school = context.pick_school(store, scope)
     st.html(PROJECTOR_CSS)
     st.title("Pupil progress meeting")
-    filters, group = pick_group(store, scope, school.id)
-    left, right = st.columns(2)
-    show_names = left.toggle("Show names", False, key="meeting-names",
-                             disabled=not scope.names_visible)  # fmt: skip
-    show_send = right.toggle("Show SEND and PP", False, key="meeting-send")
+    kind, group_choice, names, send = st.columns(
+        [1.2, 1.5, 1, 1], vertical_alignment="bottom"
+    )
+    filters, group = pick_group(store, scope, school.id, kind, group_choice)
+    show_names = names.toggle("Show names", False, key="meeting-names",
+                              disabled=not scope.names_visible)  # fmt: skip
+    show_send = send.toggle("Show SEND and PP", False, key="meeting-send")
     shown = presenter_scope(scope, show_names, show_send)
     source = ("live", context.academic_year(), context.today().isoformat())
     pupils = cache.pupils(store, store.version, shown, source, filters)
