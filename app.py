@@ -6,7 +6,15 @@ from pathlib import Path
 
 import streamlit as st
 
-from livetrack.access import ADMINISTER, FIGURES, RECORD, SNAPSHOTS, TRUST, Person
+from livetrack.access import (
+    ADMINISTER,
+    FIGURES,
+    PUPILS,
+    RECORD,
+    SNAPSHOTS,
+    TRUST,
+    Person,
+)
 from livetrack.errors import LiveTrackError
 from livetrack.store.schools import is_demo_database
 from livetrack.ui import auth, context
@@ -34,6 +42,9 @@ PAGES = [
     ("Leaders", "pages/leaders/trends.py", "Trends", "trending_up", FIGURES),
     ("Leaders", "pages/leaders/compare.py", "Compare", "compare_arrows", FIGURES),
     ("Leaders", "pages/leaders/snapshots.py", "Snapshots", "photo_camera", SNAPSHOTS),
+    ("Leaders", "pages/leaders/meeting.py", "Progress meeting", "co_present", PUPILS),
+    ("Leaders", "pages/leaders/pupil.py", "Pupil profile", "person_search", PUPILS),
+    ("Leaders", "pages/leaders/interventions.py", "Interventions", "support", PUPILS),
     ("Teachers", "pages/teachers/record.py", "Record", "edit_note", RECORD),
     ("Admin", "pages/admin/import_data.py", "Import", "upload_file", ADMINISTER),
     ("Admin", "pages/admin/school.py", "School", "school", ADMINISTER),

@@ -27,6 +27,12 @@ PAGES = [
     ("pages/leaders/compare.py", "headteacher"),
     ("pages/leaders/trends.py", "governor"),
     ("pages/leaders/compare.py", "governor"),
+    ("pages/leaders/meeting.py", "headteacher"),
+    ("pages/leaders/meeting.py", "teacher"),
+    ("pages/leaders/pupil.py", "senco"),
+    ("pages/leaders/pupil.py", "teacher"),
+    ("pages/leaders/interventions.py", "headteacher"),
+    ("pages/leaders/interventions.py", "subject_lead"),
     ("pages/teachers/record.py", "teacher"),
     ("pages/admin/import_data.py", "admin"),
     ("pages/admin/school.py", "admin"),
@@ -195,6 +201,8 @@ def test_the_overview_counts_what_the_address_asks_for(demo_store):
         f"{expected['pupils']:,} pupils"
     )
     assert "Year 3, PP" in app.caption[0].value
+
+
 @pytest.mark.parametrize("app", ["admin"], indirect=True)
 def test_an_admin_is_told_why_dates_are_refused(app, demo_store):
     open_page(app, "pages/admin/school.py")

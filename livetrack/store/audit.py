@@ -28,6 +28,9 @@ RESTORE = "restore"
 ERASURE = "erasure"
 RETENTION = "retention"
 SETTING_CHANGED = "setting_changed"
+INTERVENTION_PLANNED = "intervention_planned"
+INTERVENTION_REVIEWED = "intervention_reviewed"
+ACTION_RECORDED = "action_recorded"
 
 ACTION_NAMES = {
     SIGN_IN: "Signed in",
@@ -45,6 +48,9 @@ ACTION_NAMES = {
     ERASURE: "Erased a pupil",
     RETENTION: "Removed leavers' personal data",
     SETTING_CHANGED: "Changed a setting",
+    INTERVENTION_PLANNED: "Planned an intervention",
+    INTERVENTION_REVIEWED: "Reviewed an intervention",
+    ACTION_RECORDED: "Recorded a pupil's agreed action",
 }
 
 

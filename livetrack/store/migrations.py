@@ -222,7 +222,63 @@ create unique index behaviour_incident_keys
     on behaviour_incidents (pupil_id, natural_key);
 """
 
-MIGRATIONS = [INITIAL_SCHEMA, PEOPLE_AND_AUDIT, REVIEWS, SETTINGS, MIS_IMPORTS]
+
+# Interventions and meeting actions, append-only like the status log: an
+# outcome is a review row of its own, never an update, so no column here is
+# ever changed and every row says who recorded it and when.
+INTERVENTIONS = """
+create sequence intervention_ids;
+create table interventions (
+    id bigint primary key default nextval('intervention_ids'),
+    pupil_id integer not null references pupils (id),
+    -- Null when the intervention is not about one subject.
+    subject_id integer references subjects (id),
+    academic_year varchar not null,
+    strategy varchar not null,
+    delivered_by varchar not null,
+    starts_on date not null,
+    review_on date not null,
+    recorded_by integer not null references staff (id),
+    recorded_at timestamptz not null default now(),
+    check (starts_on <= review_on)
+);
+
+create sequence intervention_review_ids;
+create table intervention_reviews (
+    id bigint primary key default nextval('intervention_review_ids'),
+    -- The pupil again, so that erasure finds these rows by pupil like every
+    -- other table's; and no foreign key to interventions, since DuckDB will
+    -- not delete a row and the rows pointing at it in one transaction.
+    pupil_id integer not null references pupils (id),
+    intervention_id bigint not null,
+    outcome varchar not null check (outcome in ('worked', 'partly', 'not_yet')),
+    note varchar,
+    reviewed_on date not null,
+    recorded_by integer not null references staff (id),
+    recorded_at timestamptz not null default now()
+);
+
+-- An action agreed for a pupil that is not an intervention: a note.
+create sequence pupil_action_ids;
+create table pupil_actions (
+    id bigint primary key default nextval('pupil_action_ids'),
+    pupil_id integer not null references pupils (id),
+    subject_id integer references subjects (id),
+    academic_year varchar not null,
+    note varchar not null,
+    recorded_by integer not null references staff (id),
+    recorded_at timestamptz not null default now()
+);
+"""
+
+MIGRATIONS = [
+    INITIAL_SCHEMA,
+    PEOPLE_AND_AUDIT,
+    REVIEWS,
+    SETTINGS,
+    MIS_IMPORTS,
+    INTERVENTIONS,
+]
 
 
 def apply_migrations(

@@ -26,6 +26,7 @@ from livetrack.tracking import check_tracking_started, save_status_changes
 from livetrack.ui import cache, context
 from livetrack.ui.formatting import london_time
 from livetrack.ui.palette import status_label
+from livetrack.ui.plan import remember_new_below, render_plan_for_new_below
 
 ALL_SUBJECTS = "All subjects"
 ROW_HEIGHT_PX = 35
@@ -161,6 +162,8 @@ def save(
         if (key := (item.change.pupil_id, item.change.subject_id)) in held_back
     ]  # fmt: skip
     st.session_state["record-saved"] = result.saved
+    saved = {(p.change.pupil_id, p.change.subject_id) for p in pending} - set(held_back)
+    remember_new_below(pending, saved)
     start_afresh()
     st.rerun()
 
@@ -279,6 +282,7 @@ def main() -> None:
     )
     render_definitions()
     render_outcome(store, scope, person, year)
+    render_plan_for_new_below(store, scope)
 
     class_id, class_name, view = pick_class_and_view(
         store, scope, school.id, has_unsaved_edits()
