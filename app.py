@@ -67,9 +67,21 @@ def pages_for(person: Person) -> dict[str, list[st.Page]]:
     for section, path, title, icon, _ in allowed:
         menu.setdefault(section, []).append(
             st.Page(path, title=title, icon=f":material/{icon}:",
-                    default=path == first_home)
+                    url_path=Path(path).stem, default=path == first_home)
         )  # fmt: skip
     return menu
+
+
+def sign_in_pages() -> list[st.Page]:
+    """The sign-in page at the app's address and at every page's own, so that a
+    bookmarked or shared page asks for sign-in, then opens with its filters."""
+    return [
+        st.Page(sign_in, title="Sign in", icon=":material/login:", default=True),
+        *[
+            st.Page(sign_in, title=title, url_path=Path(path).stem)
+            for _, path, title, _, _ in PAGES
+        ],
+    ]
 
 
 def render_sidebar(store, person: Person) -> None:
@@ -89,7 +101,7 @@ def sign_in() -> None:
 store = context.store()
 person = auth.signed_in_person(store)
 if person is None:
-    st.navigation([st.Page(sign_in, title="Sign in", icon=":material/login:")]).run()
+    st.navigation(sign_in_pages(), position="hidden").run()
 else:
     context.set_person(person)
     render_sidebar(store, person)

@@ -267,6 +267,10 @@ def _import_parsers(commands) -> None:
     pupils.add_argument(
         "--school", help="the school's name, when the file starts a new database"
     )
+    pupils.add_argument(
+        "--confirm-leavers", action="store_true",
+        help="import even though many pupils on roll would be marked as left",
+    )  # fmt: skip
     ctf = _import_parser(kinds, "ctf", "a DfE Common Transfer File (XML)")
     ctf.add_argument(
         "--class",
@@ -364,6 +368,7 @@ def _import_pupils(store, arguments, mapping):
         dry_run=arguments.dry_run,
         progress=_progress,
         mapping=mapping,
+        leavers_confirmed=arguments.confirm_leavers,
     )
 
 

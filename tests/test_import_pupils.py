@@ -766,3 +766,16 @@ def test_an_import_by_a_person_is_recorded_against_them(store, write):
     import_pupils(store, write(roster_file(pupil(1))), today=TODAY, staff_id=admin)
 
     assert store.value("select max(staff_id) from audit_log") == admin
+
+
+def test_a_file_that_would_empty_the_roll_asks_for_the_leavers_first(store, write):
+    first = roster_file(*[pupil(serial) for serial in range(1, 13)])
+    import_pupils(store, write(first), today=TODAY)
+    other_school = roster_file(pupil(50), pupil(51))
+
+    with pytest.raises(ImportRejected, match="nothing has changed"):
+        import_pupils(store, write(other_school), today=TODAY)
+    assert store.value("select count(*) from pupils where left_on is null") == 12
+
+    import_pupils(store, write(other_school), today=TODAY, leavers_confirmed=True)
+    assert store.value("select count(*) from pupils where left_on is null") == 2

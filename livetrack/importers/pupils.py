@@ -102,6 +102,12 @@ class RosterSummary:
         )
 
 
+# A roster that would mark this many pupils as left, or this share of the
+# roll, is confirmed before it is saved.
+LEAVERS_TO_CONFIRM = 10
+LEAVER_SHARE_TO_CONFIRM = 0.25
+
+
 @dataclass(frozen=True)
 class RosterPlan:
     """What importing a roster will do to one school, before anything is written.
@@ -123,6 +129,14 @@ class RosterPlan:
     new_classes: list[str]
     unchanged: int
     first_roster: bool
+
+    @property
+    def leaves_many(self) -> bool:
+        """Whether so many would leave that the file may be the wrong school's, or
+        only part of the roll: the import then asks for a confirmation first."""
+        on_roll = len(self.leavers) + len(self.changed_pupils) + self.unchanged
+        many = max(LEAVERS_TO_CONFIRM, LEAVER_SHARE_TO_CONFIRM * on_roll)
+        return len(self.leavers) >= many
 
     def summary(self, school_id: int | None, written: bool) -> RosterSummary:
         return RosterSummary(
@@ -359,6 +373,7 @@ def import_pupils(
     progress: Progress | None = None,
     mapping: Mapping | None = None,
     staff_id: int | None = None,
+    leavers_confirmed: bool = False,
 ) -> RosterSummary:
     """Check a full pupil roster file, then (unless a dry run) bring the school in line.
 
@@ -366,7 +381,8 @@ def import_pupils(
     default calendar; with several, `school_id` says which. Headers the school
     named before are used, and `mapping` adds to them (remembered once the
     import is saved). Raises ImportRejected, having written nothing, when the
-    file has any problem.
+    file has any problem, or when it would mark many pupils as left
+    (RosterPlan.leaves_many) without `leavers_confirmed`.
     """
     today = today or date.today()
     report = progress or no_progress
@@ -379,6 +395,15 @@ def import_pupils(
     if dry_run:
         report(1.0, "Checked; nothing was changed")
         return plan.summary(school_id, written=False)
+    if plan.leaves_many and not leavers_confirmed:
+        raise ImportRejected(
+            "The pupil file was not imported; nothing has changed.",
+            [
+                f"It would mark {len(plan.leavers)} pupils on roll as left. If the "
+                "file is the whole roll of this school and they really have left, "
+                "import it again confirming the leavers."
+            ],
+        )
     report(0.6, "Saving the pupils")
     summary = _save(
         store, school_id, plan, today, school_name, staff_id, file_name_of(path),

@@ -66,11 +66,17 @@ def snapshot_source(
 
 
 def count_facts(
-    store: Store, source: Source, filters: Filters, by: list[str] = ()
+    store: Store,
+    source: Source,
+    filters: Filters,
+    by: list[str] = (),
+    hide_below: int = 0,
 ) -> pd.DataFrame:
     """Above, On, Below, total statuses and distinct pupils, per group of `by`.
 
     Subjects come in the school's order; every other grouping in value order.
+    Groups of fewer than `hide_below` pupils are left out altogether: for a
+    role that sees figures only, so that no group of one or two is readable.
     """
     columns = [column for key in by for column in GROUPS[key]]
     keys = ", ".join(f"f.{column}" for column in columns)
@@ -82,9 +88,10 @@ def count_facts(
         left join subjects j on j.id = f.subject_id
         where {where}
         {"group by " + keys if keys else ""}
+        having count(distinct f.pupil_id) >= ?
         {"order by " + order + keys if keys else ""}
     """
-    return store.frame(sql, [*source[1], *params])
+    return store.frame(sql, [*source[1], *params, hide_below])
 
 
 PUPIL_ROLLUP = """

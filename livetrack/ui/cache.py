@@ -3,6 +3,7 @@
 import pandas as pd
 import streamlit as st
 
+from livetrack.analytics import SMALL_GROUP_PUPILS
 from livetrack.filters import Filters
 from livetrack.scope import Scope
 from livetrack.store import Store
@@ -63,7 +64,8 @@ def counts(
     facts = _source(_store, scope, source)
     if facts is None:
         return None
-    return count_facts(_store, facts, filters, list(by))
+    hide_below = 0 if scope.pupil_rows else SMALL_GROUP_PUPILS
+    return count_facts(_store, facts, filters, list(by), hide_below)
 
 
 @st.cache_data(show_spinner=False, max_entries=128)

@@ -21,7 +21,7 @@ def status_bars(
     """Horizontal 100% bars, one per group, each segment labelled with its % and count.
 
     `shares` is long: one row per group and status with `count`, `percent`, `n`.
-    Groups in `too_small` are drawn plain grey and unlabelled: never a finding.
+    A group in `too_small` is one plain grey bar with no split: never a finding.
     """
     groups = list(dict.fromkeys(shares[label]))
     small = [group in too_small for group in groups]
@@ -32,12 +32,9 @@ def status_bars(
         figure.add_bar(
             name=status_label(status),
             y=groups,
-            x=part["percent"],
+            x=[None if is_small else p for p, is_small in zip(part["percent"], small)],
             orientation="h",
-            marker_color=[
-                SMALL_GROUP_COLOUR if is_small else STATUS_COLOURS[status]
-                for is_small in small
-            ],
+            marker_color=STATUS_COLOURS[status],
             marker_line={"color": "white", "width": 1},
             text=["" if is_small else text for text, is_small in zip(texts, small)],
             textposition="inside",
@@ -47,6 +44,15 @@ def status_bars(
                 f"%{{y}}<br>{status}: %{{x:.1f}}%"
                 " (%{customdata[0]} of %{customdata[1]})<extra></extra>"
             ),
+        )
+    if any(small):
+        figure.add_bar(
+            name="Too small to read",
+            y=[group for group, is_small in zip(groups, small) if is_small],
+            x=[100] * sum(small),
+            orientation="h",
+            marker_color=SMALL_GROUP_COLOUR,
+            hovertemplate="%{y}<extra></extra>",
         )
     _lay_out(figure, groups)
     return figure

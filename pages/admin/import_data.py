@@ -259,15 +259,23 @@ def render_behaviour_plan(plan: BehaviourPlan) -> None:
 # Saving
 
 
-def render_apply(label: str, nothing_to_do: bool, save) -> None:
-    """A button that saves the plan, then starts the page again with its message."""
+def render_apply(
+    label: str, nothing_to_do: bool, save, confirm: str | None = None
+) -> None:
+    """A button that saves the plan, then starts the page again with its message.
+
+    With `confirm`, the button waits for the admin to tick that sentence.
+    """
     if nothing_to_do:
         st.success(
             "LiveTrack already matches this file: there is nothing to import.",
             icon=":material/check_circle:",
         )
         return
-    if not st.button(label, type="primary"):
+    confirmed = confirm is None or st.checkbox(
+        confirm, key=f"import-confirm-{upload_generation()}"
+    )
+    if not st.button(label, type="primary", disabled=not confirmed):
         return
     with st.spinner("Importing…"):
         message = save()
@@ -303,7 +311,18 @@ def import_pupil_list(store, school, upload) -> None:
         )
         return f"Imported {upload.name}: {summary}."
 
-    render_apply("Import these pupils", roster_unchanged(plan), save)
+    confirm = None
+    if plan.leaves_many:
+        st.error(
+            f"This file would mark {len(plan.leavers)} of the "
+            f"{len(plan.leavers) + len(plan.changed_pupils) + plan.unchanged} pupils "
+            "on roll as left. Is it the whole roll, and this school's?",
+            icon=":material/report:",
+        )
+        confirm = (
+            f"I have checked: {len(plan.leavers)} pupils really have left this school"
+        )
+    render_apply("Import these pupils", roster_unchanged(plan), save, confirm)
 
 
 def import_ctf_file(store, school, upload) -> None:

@@ -5,6 +5,7 @@ from datetime import datetime
 import pandas as pd
 import streamlit as st
 
+from livetrack.analytics import SMALL_GROUP_PUPILS
 from livetrack.domain import year_group_label
 from livetrack.history import (
     FROM_STATES,
@@ -175,6 +176,12 @@ def main() -> None:
     pairs = load_transitions(
         store, in_school, school.id, before, after, live, condition
     )
+    if not scope.pupil_rows and pairs["pupil_id"].nunique() < SMALL_GROUP_PUPILS:
+        st.info(
+            f"Fewer than {SMALL_GROUP_PUPILS} pupils match these filters: too few "
+            "to show to your role."
+        )
+        return
     matrix = transition_matrix(pairs)
     render_summary(matrix, before, after)
     render_matrix(matrix, scope.pupil_rows)

@@ -155,7 +155,12 @@ def main() -> None:
     st.caption(f"{name} · {described} · live statuses for {year}, as they are now")
     now = counts(live)
     if now.empty or not now["total"].sum():
-        st.info("No pupils match these filters.")
+        st.info(
+            "No pupils match these filters."
+            if scope.pupil_rows
+            else f"Fewer than {analytics.SMALL_GROUP_PUPILS} pupils match these "
+            "filters: too few to show to your role."
+        )
         return
     render_headline(now, counts(before_key), since)
     render_heatmap(counts(live, "subject", "year_group"))

@@ -7,6 +7,7 @@ import plotly.graph_objects as go
 import streamlit as st
 from plotly.colors import qualitative
 
+from livetrack.analytics import SMALL_GROUP_PUPILS
 from livetrack.calendar import half_term_on
 from livetrack.domain import year_group_label
 from livetrack.history import cohort_label, trend_points
@@ -157,6 +158,9 @@ def main() -> None:
     by, subject = pick_view(store, scope, school)
     condition = all_of(subject, filters.where())
     points = load_points(store, scope.within_school(school.id), school, by, condition)
+    if not scope.pupil_rows:
+        # Figures-only roles never see a point drawn from a handful of pupils.
+        points = points[points["pupils"] >= SMALL_GROUP_PUPILS]
     if points.empty:
         st.info("There are no snapshots yet: the first is taken when Autumn 1 ends.")
         return
