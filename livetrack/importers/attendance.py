@@ -8,6 +8,7 @@ replaces its rows, so the same file twice changes nothing.
 import logging
 import time
 from dataclasses import dataclass
+from datetime import date
 
 import pandas as pd
 
@@ -23,6 +24,7 @@ from livetrack.importers.sessions import (
 )
 from livetrack.importers.table import (
     Problem,
+    in_the_future,
     read_table,
     rejected,
     repeated,
@@ -139,14 +141,19 @@ def plan_attendance(
     school_id: int | None,
     source: Source,
     mapping: Mapping | None = None,
+    today: date | None = None,
 ) -> AttendancePlan:
     """Read and check a whole attendance file against the school's pupils."""
+    today = today or date.today()
     school_id = school_with_pupils(store, school_id, WHAT)
     chosen = {**load_column_mapping(store, school_id, KIND), **(mapping or {})}
     table = read_table(source, ATTENDANCE_FIELDS, WHAT, "attendance rows", chosen)
     records = with_blanks(table.rows, ATTENDANCE_FIELDS)
     pupil_ids, unknown = find_pupils(store, school_id, records)
-    problems = table.problems + unknown + _checked_sessions(records) + _repeats(records)
+    problems = (
+        table.problems + unknown + _checked_sessions(records) + _repeats(records)
+        + in_the_future(records, "starts_on", "the range starts on", today)
+    )  # fmt: skip
     if problems:
         raise rejected(problems, WHAT)
     rows = pd.DataFrame(records).assign(pupil_id=pupil_ids)[ATTENDANCE_COLUMNS]
@@ -249,9 +256,10 @@ def import_attendance(
     dry_run: bool = False,
     mapping: Mapping | None = None,
     staff_id: int | None = None,
+    today: date | None = None,
 ) -> AttendanceSummary:
     """Check a whole attendance file, then (unless a dry run) write all of it."""
-    plan = plan_attendance(store, school_id, source, mapping)
+    plan = plan_attendance(store, school_id, source, mapping, today)
     if dry_run:
         return plan.summary(written=False)
     return apply_attendance(store, plan, staff_id, file_name_of(source), mapping)

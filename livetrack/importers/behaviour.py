@@ -12,6 +12,7 @@ import re
 import time
 from collections import Counter
 from dataclasses import dataclass
+from datetime import date
 
 import pandas as pd
 
@@ -32,7 +33,13 @@ from livetrack.importers.sessions import (
     read_label,
     school_with_pupils,
 )
-from livetrack.importers.table import read_table, rejected, repeated, with_blanks
+from livetrack.importers.table import (
+    in_the_future,
+    read_table,
+    rejected,
+    repeated,
+    with_blanks,
+)
 from livetrack.store import Store
 from livetrack.store.behaviour import KEYED_INCIDENT_COLUMNS, add_new_incidents
 from livetrack.store.imports import (
@@ -163,14 +170,19 @@ def plan_behaviour(
     school_id: int | None,
     source: Source,
     mapping: Mapping | None = None,
+    today: date | None = None,
 ) -> BehaviourPlan:
     """Read and check a whole behaviour file against the school's pupils."""
+    today = today or date.today()
     school_id = school_with_pupils(store, school_id, WHAT)
     chosen = {**load_column_mapping(store, school_id, KIND), **(mapping or {})}
     table = read_table(source, BEHAVIOUR_FIELDS, WHAT, "incidents", chosen)
     records = with_blanks(table.rows, BEHAVIOUR_FIELDS)
     pupil_ids, unknown = find_pupils(store, school_id, records)
-    problems = table.problems + unknown + _repeated_ids(records)
+    problems = (
+        table.problems + unknown + _repeated_ids(records)
+        + in_the_future(records, "occurred_on", "the incident is dated", today)
+    )  # fmt: skip
     if problems:
         raise rejected(problems, WHAT)
     incidents = pd.DataFrame(records).assign(
@@ -269,9 +281,10 @@ def import_behaviour(
     dry_run: bool = False,
     mapping: Mapping | None = None,
     staff_id: int | None = None,
+    today: date | None = None,
 ) -> BehaviourSummary:
     """Check a whole behaviour file, then (unless a dry run) add its new incidents."""
-    plan = plan_behaviour(store, school_id, source, mapping)
+    plan = plan_behaviour(store, school_id, source, mapping, today)
     if dry_run:
         return plan.summary(added=0, written=False)
     return apply_behaviour(store, plan, staff_id, file_name_of(source), mapping)

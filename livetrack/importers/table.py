@@ -7,6 +7,7 @@ their files here and add checks of their own.
 """
 
 from dataclasses import dataclass
+from datetime import date
 
 from livetrack.errors import ImportRejected
 from livetrack.importers.fields import (
@@ -258,3 +259,18 @@ def repeated(records: list[dict], key, describe) -> list[Problem]:
         else:
             first_line[value] = record["line"]
     return problems
+
+
+def in_the_future(
+    records: list[dict], column: str, words: str, today: date
+) -> list[Problem]:
+    """A problem for each record whose date in `column` is after today."""
+    return [
+        Problem(
+            record["line"],
+            f"{words} {record[column]:%d/%m/%Y}, which is in the future; "
+            "please check the date in the MIS.",
+        )
+        for record in records
+        if record.get(column) is not None and record[column] > today
+    ]

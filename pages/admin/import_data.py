@@ -355,7 +355,9 @@ def import_ctf_file(store, school, upload) -> None:
 def import_attendance_file(store, school, upload) -> None:
     plan = checked(
         store, school.id, "attendance",
-        lambda mapping: plan_attendance(store, school.id, upload.getvalue(), mapping),
+        lambda mapping: plan_attendance(
+            store, school.id, upload.getvalue(), mapping, context.today()
+        ),
     )  # fmt: skip
     if plan is None:
         return
@@ -371,7 +373,9 @@ def import_attendance_file(store, school, upload) -> None:
 def import_behaviour_file(store, school, upload) -> None:
     plan = checked(
         store, school.id, "behaviour",
-        lambda mapping: plan_behaviour(store, school.id, upload.getvalue(), mapping),
+        lambda mapping: plan_behaviour(
+            store, school.id, upload.getvalue(), mapping, context.today()
+        ),
     )  # fmt: skip
     if plan is None:
         return
