@@ -1,4 +1,4 @@
-"""python -m bench: LiveTrack measured at one school, a 40-school and a 100-school trust.
+"""python -m bench: LiveTrack measured at one school and at 40- and 100-school trusts.
 
 Each size runs in processes of its own (bench/run.py), so that each peak
 memory is that size's alone; this one gathers them, prints one table per size,

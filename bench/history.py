@@ -11,13 +11,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from bench.pages import spread
 from livetrack.filters import Filters
 from livetrack.scope import Scope
 from livetrack.store import Store
 from livetrack.store.facts import HIVE_TYPES, snapshot_files_glob
 from livetrack.store.figures import count_facts, snapshot_source
-
-from bench.pages import spread
 
 # Figure name: the columns it splits each half-term by.
 FIGURES = {

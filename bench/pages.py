@@ -64,7 +64,7 @@ def roles_for(page: Page) -> list[str]:
 
 
 def demo_person(store: Store, role: str) -> int | None:
-    """The first demo person with this role, in Seabridge (school 1) where it has one."""
+    """The first demo person with this role, in Seabridge (school 1) if it has one."""
     return store.value(
         "select min(id) from staff where role = ? and coalesce(school_id, 1) = 1",
         [role],

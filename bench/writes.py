@@ -8,6 +8,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from bench.datasets import ACADEMIC_YEAR, SEED, TODAY
+from bench.pages import demo_person, spread
 from livetrack.access import TEACHER, scope_for
 from livetrack.calendar import default_half_terms
 from livetrack.importers.pupils import import_pupils
@@ -17,9 +19,6 @@ from livetrack.store.people import load_person
 from livetrack.store.statuses import StatusChange, load_class_statuses
 from livetrack.tracking import save_status_changes
 from livetrack.upn import make_upn
-
-from bench.datasets import ACADEMIC_YEAR, SEED, TODAY
-from bench.pages import demo_person, spread
 
 SAVE_CELLS = 30
 ROSTER_PUPILS = 2000
