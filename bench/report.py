@@ -16,6 +16,12 @@ def ms(seconds) -> str:
     return "–" if seconds is None else f"{1000 * seconds:,.0f}"
 
 
+COLUMNS = """cold: a new session opening the page, caches cleared (median; then p95);
+cpu: the CPU time of that cold run; warm: the same session running it again;
+sql: SQL time inside the cold run; raw: its queries run again straight in DuckDB;
+n: queries per cold run; bound: 2 x raw + floor. All in milliseconds."""
+
+
 def render(name: str, size: dict) -> str:
     app = size.get("app", {})
     if "failed" in app:
@@ -27,13 +33,18 @@ def render(name: str, size: dict) -> str:
         f"{held['snapshot_files']:,} snapshot files · peak memory "
         f"{app['peak_rss_bytes'] / GB:.2f} GB",
         f"floor (bare page): {ms(app['floor']['median_s'])} ms median",
+        COLUMNS,
         "",
-        _row("page", "role", "cold", "p95", "warm", "sql", "raw", "n", "bound"),
+        _row("page", "role", "cold", "p95", "cpu", "warm", "sql", "raw", "n", "bound"),
     ]
     floor = app["floor"]["median_s"]
     for page in app["pages"]:
         lines.append(_page_row(page, floor))
     lines += ["", *_operations(app), *_history(app, size.get("pandas", {}))]
+    steps = app.get("peak_rss_bytes_after", {})
+    lines.append("peak memory after each step: " + ", ".join(
+        f"{step} {peak / GB:.2f} GB" for step, peak in steps.items()
+    ))  # fmt: skip
     return "\n".join(lines)
 
 
@@ -48,7 +59,8 @@ def _page_row(page: dict, floor: float) -> str:
     return _row(
         page["page"].removeprefix("pages/"), page["role"],
         ms(page["cold"]["median_s"]), ms(page["cold"]["p95_s"]),
-        ms(page["warm"]["median_s"]), ms(page["cold_sql_median_s"]),
+        ms(page.get("cold_cpu_median_s")), ms(page["warm"]["median_s"]),
+        ms(page["cold_sql_median_s"]),
         ms(page["raw_sql_s"]), str(page["queries_per_cold_run"]), ms(bound),
     ) + failed  # fmt: skip
 

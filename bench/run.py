@@ -20,6 +20,7 @@ from bench import history, pages, writes
 from bench.datasets import SIZES, TODAY, cached_data, working_copy
 
 QUIET_LOGGERS = ["streamlit", "livetrack"]
+PANDAS_REPEAT = 3  # at most: the peer reads 4.5 million rows (trust40) a time
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -65,23 +66,32 @@ def run_app(data_dir: Path, work_dir: Path, repeat: int, only: list | None) -> d
     os.environ[TODAY_VARIABLE] = TODAY.isoformat()
     store = open_store(str(data_dir))
     result = {"holdings": holdings(store), "floor": pages.time_floor(repeat)}
-    result["pages"] = [
-        pages.time_page(store, page, role, repeat).summary()
-        for page in pages.registered_pages()
-        if not only or page.path in only
-        for role in pages.roles_for(page)
-    ]
-    result["history_duckdb"] = history.time_duckdb(store, repeat)
-    result["history_agree"] = history.figures_agree(store)
-    result["save"] = writes.time_saves(store, repeat)
-    result["snapshot"] = writes.time_trust_snapshot(store, min(repeat, 3))
-    result["roster_import"] = writes.time_roster_import(work_dir, min(repeat, 3))
+    steps = {
+        "pages": lambda: [
+            pages.time_page(store, page, role, repeat).summary()
+            for page in pages.registered_pages()
+            if not only or page.path in only
+            for role in pages.roles_for(page)
+        ],
+        "save": lambda: writes.time_saves(store, repeat),
+        "snapshot": lambda: writes.time_trust_snapshot(store, min(repeat, 3)),
+        "roster_import": lambda: writes.time_roster_import(work_dir, min(repeat, 3)),
+        "history_duckdb": lambda: history.time_duckdb(store, repeat),
+        "history_agree": lambda: history.figures_agree(store),
+    }
+    # The high-water mark only rises: read after each step, it says which step
+    # first took memory to its peak.
+    result["peak_rss_bytes_after"] = {}
+    for name, step in steps.items():
+        result[name] = step()
+        result["peak_rss_bytes_after"][name] = peak_rss_bytes()
     return result
 
 
 def run_pandas(data_dir: Path, work_dir: Path, repeat: int, only) -> dict:
     """The plain pandas peer of the history figures, alone in its process."""
-    return {"history_pandas": history.time_pandas(data_dir / "snapshots", repeat)}
+    runs = min(repeat, PANDAS_REPEAT)
+    return {"history_pandas": history.time_pandas(data_dir / "snapshots", runs)}
 
 
 def holdings(store) -> dict:
