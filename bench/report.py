@@ -93,7 +93,8 @@ def _history(app: dict, pandas: dict) -> list[str]:
         lines.append(
             f"pandas peer's peak memory: {pandas['peak_rss_bytes'] / GB:.2f} GB"
         )
-    lines.append(f"both ways agree: {app['history_agree']}")
+    if "history_agree" in pandas:
+        lines.append(f"both ways give the same counts: {pandas['history_agree']}")
     return lines
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from bench import history, pages, writes
 from bench.datasets import SIZES, TODAY, cached_data, working_copy
+from livetrack.store import Store
 
 QUIET_LOGGERS = ["streamlit", "livetrack"]
 PANDAS_REPEAT = 3  # at most: the peer reads 4.5 million rows (trust40) a time
@@ -77,7 +78,6 @@ def run_app(data_dir: Path, work_dir: Path, repeat: int, only: list | None) -> d
         "snapshot": lambda: writes.time_trust_snapshot(store, min(repeat, 3)),
         "roster_import": lambda: writes.time_roster_import(work_dir, min(repeat, 3)),
         "history_duckdb": lambda: history.time_duckdb(store, repeat),
-        "history_agree": lambda: history.figures_agree(store),
     }
     # The high-water mark only rises: read after each step, it says which step
     # first took memory to its peak.
@@ -91,7 +91,11 @@ def run_app(data_dir: Path, work_dir: Path, repeat: int, only: list | None) -> d
 def run_pandas(data_dir: Path, work_dir: Path, repeat: int, only) -> dict:
     """The plain pandas peer of the history figures, alone in its process."""
     runs = min(repeat, PANDAS_REPEAT)
-    return {"history_pandas": history.time_pandas(data_dir / "snapshots", runs)}
+    result = {"history_pandas": history.time_pandas(data_dir / "snapshots", runs)}
+    store = Store(data_dir)
+    result["history_agree"] = history.figures_agree(store)
+    store.close()
+    return result
 
 
 def holdings(store) -> dict:
