@@ -54,6 +54,7 @@ CELLS_PER_TEACHER = 2
 SUBJECT = "Maths"
 DEADLINE_SECONDS = 900
 STEP_TIMEOUT_MS = 120_000
+CELL_ATTEMPTS = 4
 PREPARING_AT_ONCE = 4  # sessions signing in together: two cores, thirty tabs
 LEADER_PAGES = ["Overview", "Snapshots"]  # those in a leader's menu are visited
 LEADER_ROLES = ["headteacher", "slt", "senco", "subject_lead", "trust_leader"]
@@ -247,33 +248,33 @@ async def _prepare_teacher(page: Page, url: str, teacher: Teacher) -> None:
     await sign_in(page, url, teacher.label)
     await open_from_menu(page, "Record")
     await choose(page, "Subjects", SUBJECT)
-    for cell in teacher.cells:
-        await set_cell(page, cell["row"], LABELS[cell["status"]])
-    await page.get_by_text(f"{len(teacher.cells)} changes to save").wait_for(
-        timeout=STEP_TIMEOUT_MS
-    )
+    for changes, cell in enumerate(teacher.cells, start=1):
+        await set_cell(page, cell["row"], LABELS[cell["status"]], changes)
     await choose(page, "Evidence for these changes", "Quiz")
 
 
-async def set_cell(page: Page, row: int, label: str, attempts: int = 4) -> None:
-    """Double-click a maths cell and pick the status; again if the editor stayed shut
-    (a double-click that lands while the grid redraws only selects the cell)."""
+async def set_cell(page: Page, row: int, label: str, changes: int) -> None:
+    """Double-click a maths cell and pick the status, until the page counts the
+    change (a double-click that lands while the grid redraws only selects)."""
     option = page.get_by_role("option", name=label)
-    for attempt in range(attempts):
+    counted = page.get_by_text(f"{changes} change{'s' if changes > 1 else ''} to save")
+    for _ in range(CELL_ATTEMPTS):
         grid = await page.locator('[data-testid="stDataFrame"]').first.bounding_box()
-        x = grid["x"] + PUPIL_COLUMN_PX + STATUS_COLUMN_PX / 2
-        y = grid["y"] + HEADER_PX + ROW_PX * row + ROW_PX / 2
-        if attempt == 0:
-            await page.mouse.dblclick(x, y)
-        else:  # the cell is selected: Enter opens its editor
-            await page.mouse.click(x, y)
-            await page.keyboard.press("Enter")
+        await page.mouse.dblclick(
+            grid["x"] + PUPIL_COLUMN_PX + STATUS_COLUMN_PX / 2,
+            grid["y"] + HEADER_PX + ROW_PX * row + ROW_PX / 2,
+        )
         try:
-            await option.click(timeout=5_000)
-            break
+            await option.click(timeout=15_000)
+            await wait_for_idle(page)
+            await counted.wait_for(timeout=30_000)
+            return
         except PlaywrightTimeout:
-            await page.wait_for_timeout(500)
-    await wait_for_idle(page)
+            await page.keyboard.press("Escape")
+            await page.wait_for_timeout(1_000)
+    raise PlaywrightTimeout(
+        f"the grid did not take a change after {CELL_ATTEMPTS} tries"
+    )
 
 
 async def press_save(page: Page, teacher: Teacher, outcome: Outcome) -> None:

@@ -29,6 +29,7 @@ PAGE_TIMEOUT_SECONDS = 300
 # at trust scale; then a headteacher's one school; then whoever else may.
 VIEWERS = [access.TRUST_LEADER, access.HEADTEACHER]
 OTHER_ROLES = [access.TEACHER, access.ADMIN, *access.CAPABILITIES]
+PAGE_FAILED = "Something went wrong on this page"
 BARE_PAGE = "import streamlit as st\nst.title('Floor')\nst.write('A bare page.')\n"
 
 
@@ -161,6 +162,8 @@ def _timed_run(app: AppTest, timing: PageTiming) -> float:
     seconds = time.perf_counter() - started
     if app.exception:
         timing.errors.append(str(app.exception[0].message)[:500])
+    # The router catches a failing page and says so in plain words instead.
+    timing.errors += [e.value for e in app.error if e.value.startswith(PAGE_FAILED)]
     return seconds
 
 

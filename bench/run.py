@@ -21,7 +21,6 @@ from bench.datasets import SIZES, TODAY, cached_data, working_copy
 from livetrack.store import Store
 
 QUIET_LOGGERS = ["streamlit", "livetrack"]
-PANDAS_REPEAT = 3  # at most: the peer reads 4.5 million rows (trust40) a time
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -90,7 +89,7 @@ def run_app(data_dir: Path, work_dir: Path, repeat: int, only: list | None) -> d
 
 def run_pandas(data_dir: Path, work_dir: Path, repeat: int, only) -> dict:
     """The plain pandas peer of the history figures, alone in its process."""
-    runs = min(repeat, PANDAS_REPEAT)
+    runs = repeat
     result = {"history_pandas": history.time_pandas(data_dir / "snapshots", runs)}
     store = Store(data_dir)
     result["history_agree"] = history.figures_agree(store)
