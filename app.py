@@ -1,15 +1,24 @@
 """LiveTrack: the router. It signs people in and shows each the pages of their role."""
 
 import logging
+import traceback
+from pathlib import Path
 
 import streamlit as st
 
-from livetrack.access import ADMINISTER, FIGURES, RECORD, SNAPSHOTS, Person
+from livetrack.access import ADMINISTER, FIGURES, RECORD, SNAPSHOTS, TRUST, Person
+from livetrack.errors import LiveTrackError
 from livetrack.store.schools import is_demo_database
 from livetrack.ui import auth, context
 
 logging.basicConfig(
     level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+)
+
+log = logging.getLogger("livetrack.app")
+PAGE_FAILED = (
+    "Something went wrong on this page, and nothing was changed. Try again; if "
+    "it happens again, tell whoever looks after LiveTrack."
 )
 
 st.set_page_config(page_title="LiveTrack", page_icon="📈", layout="wide")
@@ -18,22 +27,34 @@ st.set_page_config(page_title="LiveTrack", page_icon="📈", layout="wide")
 # must allow to see it.
 PAGES = [
     ("Leaders", "pages/leaders/overview.py", "Overview", "dashboard", FIGURES),
+    ("Leaders", "pages/leaders/trust.py", "Trust", "account_tree", TRUST),
+    ("Leaders", "pages/leaders/triangulation.py", "Triangulation", "insights", FIGURES),
+    ("Leaders", "pages/leaders/area.py", "Area", "workspaces", FIGURES),
+    ("Leaders", "pages/leaders/reviews.py", "Reviews", "task_alt", FIGURES),
     ("Leaders", "pages/leaders/snapshots.py", "Snapshots", "photo_camera", SNAPSHOTS),
     ("Teachers", "pages/teachers/record.py", "Record", "edit_note", RECORD),
     ("Admin", "pages/admin/import_pupils.py", "Import", "upload_file", ADMINISTER),
     ("Admin", "pages/admin/school.py", "School", "school", ADMINISTER),
+    ("Admin", "pages/admin/people.py", "People", "group", ADMINISTER),
+    ("Admin", "pages/admin/audit.py", "Audit log", "history", ADMINISTER),
 ]
 
 
+# Where each person starts: a teacher at recording, an admin at imports.
+HOME = {"teacher": RECORD, "admin": ADMINISTER}
+
+
 def pages_for(person: Person) -> dict[str, list[st.Page]]:
-    """The menu of one person: only the pages their role allows, first one default."""
+    """The menu of one person: only the pages their role allows, and their home."""
+    home = HOME.get(person.role, FIGURES)
+    allowed = [row for row in PAGES if person.can(row[4])]
+    first_home = next(path for _, path, _, _, needs in allowed if needs == home)
     menu: dict[str, list[st.Page]] = {}
-    for section, path, title, icon, needs in PAGES:
-        if person.can(needs):
-            menu.setdefault(section, []).append(
-                st.Page(path, title=title, icon=f":material/{icon}:",
-                        default=not menu)
-            )  # fmt: skip
+    for section, path, title, icon, _ in allowed:
+        menu.setdefault(section, []).append(
+            st.Page(path, title=title, icon=f":material/{icon}:",
+                    default=path == first_home)
+        )  # fmt: skip
     return menu
 
 
@@ -58,4 +79,15 @@ if person is None:
 else:
     context.set_person(person)
     render_sidebar(store, person)
-    st.navigation(pages_for(person)).run()
+    page = st.navigation(pages_for(person))
+    try:
+        page.run()
+    except LiveTrackError as error:
+        st.error(str(error), icon=":material/error:")
+    except Exception as error:
+        # Where it failed, for whoever runs the server, but not the message,
+        # which could quote a pupil's data; the person sees plain words.
+        frames = traceback.extract_tb(error.__traceback__)
+        where = " < ".join(f"{Path(f.filename).name}:{f.lineno}" for f in frames[::-1])
+        log.error("a page failed with %s at %s", type(error).__name__, where)
+        st.error(PAGE_FAILED, icon=":material/error:")

@@ -13,9 +13,11 @@ import pytest
 from playwright.sync_api import Page, sync_playwright
 
 from livetrack.demo import build_demo
+from livetrack.filters import Filters
 from livetrack.paths import DATA_DIR_VARIABLE
 from livetrack.scope import Scope
 from livetrack.store import Store
+from livetrack.store.figures import live_source, roll_up_pupils
 from livetrack.store.schools import load_classes
 from livetrack.store.statuses import load_class_statuses
 from livetrack.ui.context import TODAY_VARIABLE
@@ -36,6 +38,8 @@ SERVER_START_SECONDS = 90
 # What the journeys looked like, for a person to look at (not committed).
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "screenshots"
 SCREENSHOTS.mkdir(exist_ok=True)
+# What the tests need to know of the demo, read before the app holds its lock.
+DEMO_FACTS: dict = {}
 
 
 def free_port() -> int:
@@ -72,6 +76,15 @@ def demo(tmp_path_factory):
         " where c.class_id = ?",
         [first_class],
     )
+    DEMO_FACTS["headteacher"] = store.value(
+        "select display_name from staff where role = 'headteacher'"
+    )
+    DEMO_FACTS["below_at_96"] = len(
+        roll_up_pupils(
+            store, Scope.everything(), live_source(Scope.everything(), ACADEMIC_YEAR),
+            Filters(attendance_band=("96_plus",)), status="Below",
+        )
+    )  # fmt: skip
     store.close()
     return data_dir, teacher, row
 
@@ -184,3 +197,18 @@ def test_a_teachers_below_reaches_the_overview(page, app_url, demo):
 
     page.screenshot(path=str(SCREENSHOTS / "record-saved.png"), full_page=True)
     assert maths_below_on_overview(page) == before + 1
+
+
+def test_a_bar_of_the_triangulation_opens_its_pupils(page, app_url, demo):
+    sign_in_as(page, app_url, DEMO_FACTS["headteacher"])
+    open_from_menu(page, "Triangulation")
+
+    # The first bar of the first trace: Below, for pupils at 96% and above.
+    bar = page.locator(".js-plotly-plot .barlayer .trace").first.locator("path").first
+    box = bar.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    wait_for_idle(page)
+
+    page.screenshot(path=str(SCREENSHOTS / "triangulation-click.png"))
+    summary = page.get_by_text(re.compile(r"\d+ pupils in the group “96% and above”"))
+    assert summary.inner_text().startswith(f"{DEMO_FACTS['below_at_96']} pupils")

@@ -14,10 +14,19 @@ APP = str(Path(__file__).resolve().parents[1] / "app.py")
 # Each page, and a role whose menu holds it.
 PAGES = [
     ("pages/leaders/overview.py", "headteacher"),
+    ("pages/leaders/triangulation.py", "headteacher"),
+    ("pages/leaders/triangulation.py", "governor"),
+    ("pages/leaders/overview.py", "teacher"),
+    ("pages/leaders/area.py", "subject_lead"),
+    ("pages/leaders/area.py", "phase_lead"),
+    ("pages/leaders/reviews.py", "headteacher"),
+    ("pages/leaders/trust.py", "trust_leader"),
     ("pages/leaders/snapshots.py", "headteacher"),
     ("pages/teachers/record.py", "teacher"),
     ("pages/admin/import_pupils.py", "admin"),
     ("pages/admin/school.py", "admin"),
+    ("pages/admin/people.py", "admin"),
+    ("pages/admin/audit.py", "admin"),
 ]
 
 
@@ -34,7 +43,7 @@ def signed_in_app(store, role: str) -> AppTest:
     app = AppTest.from_file(APP, default_timeout=60)
     app.session_state[DEMO_PERSON] = demo_person(store, role)
     app.run()
-    assert not app.exception, app.exception
+    assert_no_failure(app)
     return app
 
 
@@ -43,10 +52,16 @@ def app(request, demo_store):
     return signed_in_app(demo_store, getattr(request, "param", "headteacher"))
 
 
+def assert_no_failure(app: AppTest) -> None:
+    """No exception, and no page that failed behind the router's plain message."""
+    assert not app.exception, app.exception
+    assert not [e for e in app.error if e.value.startswith("Something went wrong")]
+
+
 def open_page(app: AppTest, page: str) -> AppTest:
     app.switch_page(page)
     app.run()
-    assert not app.exception, app.exception
+    assert_no_failure(app)
     return app
 
 
@@ -125,3 +140,50 @@ def test_an_admin_renames_the_school(app, demo_store):
         demo_store.value("select name from schools where id = 1") == "Seabridge Academy"
     )
     demo_store.rows("update schools set name = 'Seabridge Primary School' where id = 1")
+
+
+LEADER_PAGES = [
+    "pages/leaders/overview.py",
+    "pages/leaders/triangulation.py",
+    "pages/leaders/area.py",
+    "pages/leaders/reviews.py",
+]
+VIEWS = [
+    {"year_groups": "3"},
+    {"send": "K,E", "pupil_premium": "yes"},
+    {"attendance_band": "persistent,severe"},
+    {"behaviour_band": "frequent", "sex": "M"},
+    {"class_ids": "999999", "eal": "no"},
+]
+
+
+@pytest.mark.parametrize("page", LEADER_PAGES)
+@pytest.mark.parametrize("view", VIEWS, ids=lambda view: ",".join(view))
+def test_every_leader_page_runs_under_each_filter(demo_store, page, view):
+    app = signed_in_app(demo_store, "headteacher")
+    app.switch_page(page)
+    for name, value in view.items():
+        app.query_params[name] = value
+    app.run()
+    assert_no_failure(app)
+
+
+def test_the_overview_counts_what_the_address_asks_for(demo_store):
+    from livetrack.filters import Filters
+    from livetrack.store.figures import count_facts, live_source
+
+    app = signed_in_app(demo_store, "headteacher")
+    app.switch_page("pages/leaders/overview.py")
+    app.query_params["year_groups"] = "3"
+    app.query_params["pupil_premium"] = "yes"
+    app.run()
+    expected = count_facts(
+        demo_store, live_source(Scope.everything(), "2026-27"),
+        Filters(year_groups=(3,), pupil_premium=True),
+    ).iloc[0]  # fmt: skip
+    below = next(c.value for c in app.caption if "statuses ·" in c.value)
+    assert below == (
+        f"{expected['below']:,} of {expected['total']:,} statuses · "
+        f"{expected['pupils']:,} pupils"
+    )
+    assert "Year 3, PP" in app.caption[0].value

@@ -177,7 +177,21 @@ create table audit_log (
 );
 """
 
-MIGRATIONS = [INITIAL_SCHEMA, PEOPLE_AND_AUDIT]
+REVIEWS = """
+-- A teacher confirming a class's statuses in a subject as reviewed, with
+-- nothing to change: so that a leader can tell "On" from "never looked at".
+create sequence review_ids;
+create table status_reviews (
+    id bigint primary key default nextval('review_ids'),
+    class_id integer not null references classes (id),
+    subject_id integer not null references subjects (id),
+    academic_year varchar not null,
+    reviewed_by integer not null references staff (id),
+    reviewed_at timestamptz not null default now()
+);
+"""
+
+MIGRATIONS = [INITIAL_SCHEMA, PEOPLE_AND_AUDIT, REVIEWS]
 
 
 def apply_migrations(connection: duckdb.DuckDBPyConnection) -> int:

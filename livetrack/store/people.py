@@ -45,6 +45,14 @@ def find_person(store: Store, email: str) -> Person | None:
     return _person(rows[0] if rows else None)
 
 
+def find_person_any(store: Store, email: str) -> Person | None:
+    """Anyone with this email address, even if they may no longer sign in."""
+    rows = store.rows(
+        f"{PERSON_SQL} where lower(s.email) = lower(?) order by s.id", [email.strip()]
+    )
+    return _person(rows[0] if rows else None)
+
+
 def load_people(store: Store, scope: Scope, school_id: int) -> pd.DataFrame:
     """A school's staff and the trust's, with their areas in words, for the admin."""
     scope.require_administer()
@@ -120,7 +128,7 @@ def add_person(
         )  # fmt: skip
         write_area(cursor, staff_id, area)
         record_event(
-            cursor, actor_id, school_id, PERSON_ADDED, staff_id=staff_id, role=role
+            cursor, actor_id, school_id, PERSON_ADDED, person_id=staff_id, role=role
         )
     return staff_id
 
@@ -160,7 +168,7 @@ def change_person(
             )
         write_area(cursor, staff_id, area)
         record_event(
-            cursor, actor_id, school_id, ROLE_CHANGED, staff_id=staff_id,
+            cursor, actor_id, school_id, ROLE_CHANGED, person_id=staff_id,
             role_was=was, role=role, active_was=was_active, active=active,
         )  # fmt: skip
 

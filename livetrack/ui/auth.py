@@ -93,7 +93,7 @@ def render_sign_in(store: Store) -> None:
     if st.session_state.pop(TIMED_OUT, False):
         st.info(
             f"You were signed out after {idle_minutes()} minutes without activity.",
-            icon="🔒",
+            icon=":material/lock:",
         )
     configured = providers()
     if configured:
@@ -129,7 +129,7 @@ def _render_demo_sign_in(store: Store) -> None:
     st.warning(
         "This is the demo school: every pupil and every member of staff is made "
         "up. Choose who to be, to see LiveTrack as they would.",
-        icon="🧪",
+        icon=":material/science:",
     )
     people = load_demo_people(store)
     schools = load_school_names(store)
@@ -156,7 +156,9 @@ def _demo_label(person: Person, schools: dict[int, str]) -> str:
 
 
 def _render_how_to_configure() -> None:
-    st.error("Sign-in is not set up yet, so no pupil data is shown.", icon="🔒")
+    st.error(
+        "Sign-in is not set up yet, so no pupil data is shown.", icon=":material/lock:"
+    )
     st.markdown(
         """
 LiveTrack signs people in with the school's Microsoft or Google accounts.

@@ -12,6 +12,7 @@ from livetrack.store.figures import (
     roll_up_pupils,
     snapshot_source,
 )
+from livetrack.store.reviews import load_freshness
 from livetrack.store.schools import load_classes, load_schools, load_subjects
 from livetrack.store.snapshots import count_snapshot_statuses
 from livetrack.store.statuses import count_statuses
@@ -73,3 +74,10 @@ def pupils(
     if facts is None:
         return None
     return roll_up_pupils(_store, scope, facts, filters, status)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def freshness(
+    _store: Store, version: int, scope: Scope, school_id: int, year: str
+) -> pd.DataFrame:
+    return load_freshness(_store, scope, school_id, year)

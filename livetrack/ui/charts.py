@@ -12,25 +12,37 @@ WIDE_SEGMENT_PERCENT = 13
 CHART_MARGIN_PX = 90
 
 
-def status_bars(shares: pd.DataFrame, label: str) -> go.Figure:
+SMALL_GROUP_COLOUR = "#E4E4E4"
+
+
+def status_bars(
+    shares: pd.DataFrame, label: str, too_small: frozenset = frozenset()
+) -> go.Figure:
     """Horizontal 100% bars, one per group, each segment labelled with its % and count.
 
     `shares` is long: one row per group and status with `count`, `percent`, `n`.
+    Groups in `too_small` are drawn plain grey and unlabelled: never a finding.
     """
     groups = list(dict.fromkeys(shares[label]))
+    small = [group in too_small for group in groups]
     figure = go.Figure()
     for status in STATUS_ORDER_FOR_CHARTS:
         part = shares[shares["status"] == status].set_index(label).reindex(groups)
+        texts = [_segment_text(p, c) for p, c in zip(part["percent"], part["count"])]
         figure.add_bar(
             name=status_label(status),
             y=groups,
             x=part["percent"],
             orientation="h",
-            marker_color=STATUS_COLOURS[status],
-            text=[_segment_text(p, c) for p, c in zip(part["percent"], part["count"])],
+            marker_color=[
+                SMALL_GROUP_COLOUR if is_small else STATUS_COLOURS[status]
+                for is_small in small
+            ],
+            marker_line={"color": "white", "width": 1},
+            text=["" if is_small else text for text, is_small in zip(texts, small)],
             textposition="inside",
             insidetextanchor="middle",
-            customdata=part[["count", "n"]].to_numpy(),
+            customdata=[[c, n, status] for c, n in zip(part["count"], part["n"])],
             hovertemplate=(
                 f"%{{y}}<br>{status}: %{{x:.1f}}%"
                 " (%{customdata[0]} of %{customdata[1]})<extra></extra>"

@@ -34,7 +34,12 @@ def download_buttons(table: pd.DataFrame, name: str, key: str) -> None:
     )  # fmt: skip
 
 
-def render_table(table: pd.DataFrame, name: str, key: str, **options) -> None:
-    """A table with its downloads beneath it."""
-    st.dataframe(table, hide_index=True, width="stretch", key=key, **options)
+def render_table(
+    table: pd.DataFrame, name: str, key: str, static: bool = False, **options
+) -> None:
+    """A table with its downloads beneath it; `static` prints it whole, as text."""
+    if static:
+        st.table(table, hide_index=True)
+    else:
+        st.dataframe(table, hide_index=True, width="stretch", key=key, **options)
     download_buttons(table, name, key)

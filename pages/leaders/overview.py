@@ -64,7 +64,9 @@ def render_breakdown(counts: pd.DataFrame, before, label: str, title: str, key):
         key=f"chart-{key}", config={"displayModeBar": False},
     )  # fmt: skip
     with st.expander(f"{title} as a table"):
-        render_table(share_table(counts, before, label), title, key=f"table-{key}")
+        render_table(
+            share_table(counts, before, label), title, key=f"table-{key}", static=True
+        )
 
 
 def share_table(counts, before, label: str) -> pd.DataFrame:
@@ -106,7 +108,7 @@ def render_gaps(gaps: pd.DataFrame) -> None:
             ],
         }
     )
-    render_table(table, "Group gaps", key="gaps")
+    render_table(table, "Group gaps", key="gaps", static=True)
     st.caption(
         "Each group against the pupils it is compared with: pupil premium and "
         "EAL against the rest, SEN support and EHC plans against pupils with no "

@@ -7,6 +7,7 @@ from livetrack import analytics
 from livetrack.calendar import HALF_TERM_NAMES, HalfTerm, half_term_on
 from livetrack.errors import LiveTrackError
 from livetrack.snapshots import snapshot_exists, take_snapshot
+from livetrack.store.audit import SNAPSHOT_REPLACED, log_event
 from livetrack.store.schools import load_half_terms
 from livetrack.ui import cache, context
 from livetrack.ui.formatting import london_time
@@ -23,7 +24,10 @@ def render_take(store, school: context.School, half_term: HalfTerm) -> None:
     taken = snapshot_exists(store, school.id, half_term)
     replace = False
     if taken:
-        st.success(f"The {half_term.name} snapshot has been taken.", icon="✅")
+        st.success(
+            f"The {half_term.name} snapshot has been taken.",
+            icon=":material/check_circle:",
+        )
         replace = st.checkbox(
             "Take it again, replacing the one already taken",
             help="Only the newest copy is kept. Use this if statuses were "
@@ -47,6 +51,11 @@ def run_snapshot(
         except LiveTrackError as error:
             box.update(label=str(error), state="error")
             return
+        if replace:
+            log_event(
+                store, context.person().id, school.id, SNAPSHOT_REPLACED,
+                half_term=half_term.label, rows=info.rows,
+            )  # fmt: skip
         box.update(
             label=f"Snapshot taken: {info.rows:,} statuses of {info.pupils:,} pupils "
             f"in {info.seconds:.1f} s.",

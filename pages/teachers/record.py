@@ -20,6 +20,7 @@ from livetrack.grid import (
     build_grid,
     pending_changes,
 )
+from livetrack.store.reviews import confirm_reviewed
 from livetrack.store.statuses import load_class_statuses, load_recent_changes
 from livetrack.tracking import check_tracking_started, save_status_changes
 from livetrack.ui import cache, context
@@ -37,7 +38,7 @@ LAST_CHANGE_WIDTH_PX = 320
 
 
 def render_definitions() -> None:
-    with st.popover("What Above, On and Below mean", icon="ℹ️"):
+    with st.popover("What Above, On and Below mean", icon=":material/info:"):
         st.markdown(f"**Key question.** {KEY_QUESTION}")
         for status, definition in STATUS_DEFINITIONS.items():
             st.markdown(f"**{status_label(status)} track.** {definition}")
@@ -168,7 +169,10 @@ def render_outcome(store, scope, person, year: str) -> None:
     """Say what the last save did, and show any change someone else made first."""
     saved = st.session_state.pop("record-saved", None)
     if saved:
-        st.success(f"Saved {saved} change{'s' if saved != 1 else ''}.", icon="✅")
+        st.success(
+            f"Saved {saved} change{'s' if saved != 1 else ''}.",
+            icon=":material/check_circle:",
+        )
     conflicts = st.session_state.get("record-conflicts") or []
     if not conflicts:
         return
@@ -198,6 +202,31 @@ def render_outcome(store, scope, person, year: str) -> None:
         save(
             store, scope, person, [item for item, _ in conflicts], year, overwrite=True
         )
+
+
+def render_confirm_reviewed(store, scope, person, class_id, statuses, year) -> None:
+    """Confirm a whole column as reviewed, with nothing to change."""
+    subjects = dict(zip(statuses["subject"], statuses["subject_id"]))
+    with st.popover("Confirm reviewed", icon=":material/task_alt:"):
+        st.caption(
+            "You have looked at every pupil's status in these subjects and none "
+            "needs to change. Leaders see when each column was last reviewed."
+        )
+        chosen = st.multiselect(
+            "Subjects reviewed", list(subjects),
+            default=list(subjects) if len(subjects) == 1 else [],
+            key=f"reviewed-{class_id}",
+        )  # fmt: skip
+        if st.button("Confirm", type="primary", disabled=not chosen):
+            try:
+                confirmed = confirm_reviewed(
+                    store, scope, person.id, class_id,
+                    [int(subjects[name]) for name in chosen], year,
+                )  # fmt: skip
+            except LiveTrackError as error:
+                st.error(str(error))
+                return
+            st.success(f"Confirmed {confirmed} subject(s) as reviewed today.")
 
 
 def render_recent(store, scope, class_id: int, class_name: str, year: str) -> None:
@@ -281,13 +310,17 @@ def main() -> None:
             pending, any(p.change.evidence is None for p in pending)
         ):
             save(store, scope, person, pending, year)
-    if st.button(
+    refresh, review = st.columns([1, 5])
+    if refresh.button(
         "Refresh",
         help="Read the statuses again, with colleagues' latest changes.",
         disabled=bool(edited),
     ):
         start_afresh()
         st.rerun()
+    if editable and not edited:
+        with review:
+            render_confirm_reviewed(store, scope, person, class_id, statuses, year)
     render_recent(store, scope, class_id, class_name, year)
 
 
