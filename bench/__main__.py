@@ -58,24 +58,24 @@ def main(argv: list[str] | None = None) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
-    parser.add_argument(
+    option = parser.add_argument
+    option(
         "--sizes",
         default="school,trust40,trust100",
         help=f"comma-separated, from {', '.join(SIZES)}",
     )
-    parser.add_argument(
-        "--repeat", type=int, default=5, help="runs of each measurement (default 5)"
+    option("--repeat", type=int, default=5, help="runs of each measurement (default 5)")
+    option(
+        "--pandas-repeat",
+        type=int,
+        default=PANDAS_REPEAT,
+        help="runs of the pandas peer, which reads every snapshot each time "
+        f"(default {PANDAS_REPEAT})",
     )
-    parser.add_argument(
-        "--out", help="the JSON file (default bench/results/<when>.json)"
-    )
-    parser.add_argument("--pages", nargs="*", help="only these page paths")
-    parser.add_argument(
-        "--no-pandas",
-        action="store_true",
-        help="skip the pandas peer (it reads every snapshot)",
-    )
-    parser.add_argument(
+    option("--out", help="the JSON file (default bench/results/<when>.json)")
+    option("--pages", nargs="*", help="only these page paths")
+    option("--no-pandas", action="store_true", help="skip the pandas peer")
+    option(
         "--smoke",
         action="store_true",
         help="one school, one run: fails if any page raises",
