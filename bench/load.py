@@ -254,16 +254,20 @@ async def _prepare_teacher(page: Page, url: str, teacher: Teacher) -> None:
 
 
 async def set_cell(page: Page, row: int, label: str, changes: int) -> None:
-    """Double-click a maths cell and pick the status, until the page counts the
-    change (a double-click that lands while the grid redraws only selects)."""
+    """Select a maths cell, open its editor and pick the status, until the page
+    counts the change. A double-click that lands while the grid redraws only
+    selects the cell, so each try closes any editor, clicks, and presses Enter."""
     option = page.get_by_role("option", name=label)
     counted = page.get_by_text(f"{changes} change{'s' if changes > 1 else ''} to save")
     for _ in range(CELL_ATTEMPTS):
         grid = await page.locator('[data-testid="stDataFrame"]').first.bounding_box()
-        await page.mouse.dblclick(
+        await page.keyboard.press("Escape")
+        await page.mouse.click(
             grid["x"] + PUPIL_COLUMN_PX + STATUS_COLUMN_PX / 2,
             grid["y"] + HEADER_PX + ROW_PX * row + ROW_PX / 2,
         )
+        await page.wait_for_timeout(300)
+        await page.keyboard.press("Enter")
         try:
             await option.click(timeout=15_000)
             await wait_for_idle(page)
@@ -320,13 +324,18 @@ async def run_sessions(url: str, teachers, leaders, outcome: Outcome) -> None:
         )
         gate = asyncio.Semaphore(PREPARING_AT_ONCE)
 
-        async def opened(label: str, prepare) -> Page:
+        async def opened(label: str, prepare) -> Page | None:
+            """A session made ready, or None (and an error) if it could not be."""
             context = await browser.new_context(
                 viewport={"width": 1400, "height": 1400}
             )
             page = await context.new_page()
             async with gate:
-                await prepare(page)
+                try:
+                    await prepare(page)
+                except PlaywrightTimeout as stuck:
+                    outcome.errors.append(f"{label.split(' · ')[0]} not ready: {stuck}")
+                    return None
             return page
 
         teacher_pages = await asyncio.gather(*(
@@ -339,11 +348,11 @@ async def run_sessions(url: str, teachers, leaders, outcome: Outcome) -> None:
         ))  # fmt: skip
         saving = asyncio.gather(*(
             press_save(page, teacher, outcome)
-            for page, teacher in zip(teacher_pages, teachers)
+            for page, teacher in zip(teacher_pages, teachers) if page
         ))  # fmt: skip
         loading = asyncio.gather(*(
             keep_loading(page, label, saving, outcome)
-            for page, label in zip(leader_pages, leaders)
+            for page, label in zip(leader_pages, leaders) if page
         ))  # fmt: skip
         await asyncio.gather(saving, loading)
         await browser.close()
