@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 BENCH_ROOT = Path(__file__).resolve().parent
 CACHE_DIR = Path(os.environ.get("LIVETRACK_BENCH_DATA", BENCH_ROOT / ".data"))
 # Bump when the way a size is built changes, so old caches are not reused.
-DATA_VERSION = 1
+DATA_VERSION = 2
 SEED = 2026
 TODAY = date(2026, 12, 3)  # Autumn 2 of 2026-27: one snapshot taken this year
 ACADEMIC_YEAR = "2026-27"
@@ -44,7 +44,7 @@ class Size:
 
 
 SIZES = {
-    "school": Size("school", schools=1, years=1),
+    "school": Size("school", schools=1, years=3),
     "trust40": Size("trust40", schools=40, years=5),
     "trust100": Size("trust100", schools=100, years=5),
 }
