@@ -31,12 +31,15 @@ PAGES = [
     ("Leaders", "pages/leaders/triangulation.py", "Triangulation", "insights", FIGURES),
     ("Leaders", "pages/leaders/area.py", "Area", "workspaces", FIGURES),
     ("Leaders", "pages/leaders/reviews.py", "Reviews", "task_alt", FIGURES),
+    ("Leaders", "pages/leaders/trends.py", "Trends", "trending_up", FIGURES),
+    ("Leaders", "pages/leaders/compare.py", "Compare", "compare_arrows", FIGURES),
     ("Leaders", "pages/leaders/snapshots.py", "Snapshots", "photo_camera", SNAPSHOTS),
     ("Teachers", "pages/teachers/record.py", "Record", "edit_note", RECORD),
     ("Admin", "pages/admin/import_pupils.py", "Import", "upload_file", ADMINISTER),
     ("Admin", "pages/admin/school.py", "School", "school", ADMINISTER),
     ("Admin", "pages/admin/people.py", "People", "group", ADMINISTER),
     ("Admin", "pages/admin/audit.py", "Audit log", "history", ADMINISTER),
+    ("Admin", "pages/admin/data.py", "Data", "database", ADMINISTER),
 ]
 
 

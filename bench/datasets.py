@@ -5,25 +5,18 @@ day, so every run on every machine measures the same pupils. A run works on a
 copy, so the saves, snapshots and sign-ins it makes never reach the cache.
 """
 
-import inspect
 import json
 import logging
 import os
 import shutil
 import time
 from dataclasses import asdict, dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 from pathlib import Path
 
-import pyarrow as pa
-import pyarrow.parquet as pq
-
-from livetrack.calendar import default_half_terms, first_calendar_year
 from livetrack.demo import build_demo
 from livetrack.paths import DATABASE_NAME, SNAPSHOTS_NAME
-from livetrack.snapshots import end_of
 from livetrack.store import Store
-from livetrack.store.snapshots import SNAPSHOT_FILE_NAME
 
 log = logging.getLogger(__name__)
 
@@ -70,44 +63,7 @@ def cached_data(size: Size) -> Path:
 
 
 def _build(store: Store, size: Size) -> None:
-    if "years" in inspect.signature(build_demo).parameters:
-        # The demo builds its own past years once it can (branch `schoolyear`).
-        build_demo(store, schools=size.schools, seed=SEED, today=TODAY,
-                   years=size.years)  # fmt: skip
-        return
-    build_demo(store, schools=size.schools, seed=SEED, today=TODAY)
-    if size.years > 1:
-        _copy_past_years(store.snapshots_dir, size.years - 1)
-
-
-def _copy_past_years(snapshots_dir: Path, past_years: int) -> None:
-    """Past years' snapshots made from this year's first one, dated as they would be.
-
-    A stand-in until the demo builds real history: the statuses repeat, but
-    the files, rows and partitions are what five years would hold.
-    """
-    this_year = first_calendar_year(ACADEMIC_YEAR)
-    for school in sorted(snapshots_dir.glob("school=*")):
-        first = next(school.glob(f"year={ACADEMIC_YEAR}/half_term=*/"
-                                 f"{SNAPSHOT_FILE_NAME}"))  # fmt: skip
-        rows = pq.read_table(first)
-        for back in range(1, past_years + 1):
-            year = f"{this_year - back}-{str(this_year - back + 1)[-2:]}"
-            for half_term in default_half_terms(year):
-                folder = school / f"year={year}" / f"half_term={half_term.code}"
-                folder.mkdir(parents=True)
-                pq.write_table(
-                    _dated(rows, end_of(half_term)), folder / SNAPSHOT_FILE_NAME
-                )
-
-
-def _dated(rows: pa.Table, as_at: datetime) -> pa.Table:
-    taken = as_at + timedelta(hours=1)
-    for name, moment in (("as_at", as_at), ("taken_at", taken)):
-        column = pa.array([moment.astimezone(UTC)] * rows.num_rows,
-                          type=rows.schema.field(name).type)  # fmt: skip
-        rows = rows.set_column(rows.schema.get_field_index(name), name, column)
-    return rows
+    build_demo(store, schools=size.schools, seed=SEED, today=TODAY, years=size.years)
 
 
 def working_copy(cached: Path, work_dir: Path) -> Path:

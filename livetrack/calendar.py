@@ -114,3 +114,93 @@ def half_term_on(half_terms: list[HalfTerm], day: date) -> HalfTerm | None:
         if half_term.starts_on <= day:
             current = half_term
     return current
+
+
+def next_academic_year(academic_year: str) -> str:
+    return academic_year_of(date(first_calendar_year(academic_year) + 1, 9, 1))
+
+
+def previous_academic_year(academic_year: str) -> str:
+    return academic_year_of(date(first_calendar_year(academic_year) - 1, 9, 1))
+
+
+def academic_year_bounds(academic_year: str) -> tuple[date, date]:
+    """The first and last days an academic year can hold: 1 September to 31 August."""
+    first = first_calendar_year(academic_year)
+    return date(first, 9, 1), date(first + 1, 8, 31)
+
+
+def is_academic_year(text: str) -> bool:
+    """Whether text names an academic year as LiveTrack writes it: '2026-27'."""
+    if len(text) != 7 or text[4] != "-" or not (text[:4] + text[5:]).isdigit():
+        return False
+    return academic_year_of(date(int(text[:4]), 9, 1)) == text
+
+
+def _day(day: date) -> str:
+    return f"{day:%A %-d %B %Y}"
+
+
+def calendar_problems(
+    academic_year: str, half_terms: list[HalfTerm], tracking_start: date
+) -> list[str]:
+    """Everything wrong with a year's dates, in plain words; empty when they are fine.
+
+    Six half-terms in order, each on school days (Monday to Friday), none
+    overlapping the next, all inside the academic year, and live tracking
+    starting on a school day inside Autumn 1.
+    """
+    codes = [h.code for h in half_terms]
+    if sorted(codes) != sorted(HALF_TERM_NAMES) or len(codes) != len(HALF_TERMS):
+        return ["A year needs all six half-terms, Autumn 1 to Summer 2, once each."]
+    by_code = {h.code: h for h in half_terms}
+    ordered = [by_code[code] for code, _ in HALF_TERMS]
+    year_starts, year_ends = academic_year_bounds(academic_year)
+    problems = []
+    for half_term in ordered:
+        problems += _half_term_problems(half_term, year_starts, year_ends)
+    for before, after in zip(ordered, ordered[1:]):
+        if after.starts_on <= before.ends_on:
+            problems.append(
+                f"{after.name} starts on {_day(after.starts_on)}, before "
+                f"{before.name} ends ({_day(before.ends_on)}): half-terms follow "
+                "one another without overlapping."
+            )
+    return problems + _tracking_start_problems(ordered[0], tracking_start)
+
+
+def _half_term_problems(half_term: HalfTerm, year_starts, year_ends) -> list[str]:
+    problems = []
+    if half_term.ends_on < half_term.starts_on:
+        problems.append(
+            f"{half_term.name} ends ({_day(half_term.ends_on)}) before it starts "
+            f"({_day(half_term.starts_on)})."
+        )
+    for what, day in (("starts", half_term.starts_on), ("ends", half_term.ends_on)):
+        if not year_starts <= day <= year_ends:
+            problems.append(
+                f"{half_term.name} {what} on {_day(day)}, outside the "
+                f"{half_term.academic_year} school year (1 September {year_starts.year}"
+                f" to 31 August {year_ends.year})."
+            )
+        elif day.weekday() >= SATURDAY:
+            problems.append(
+                f"{half_term.name} {what} on a {day:%A} ({_day(day)}): "
+                "choose a school day, Monday to Friday."
+            )
+    return problems
+
+
+def _tracking_start_problems(autumn_1: HalfTerm, tracking_start: date) -> list[str]:
+    if not autumn_1.starts_on <= tracking_start <= autumn_1.ends_on:
+        return [
+            f"Live tracking starts on {_day(tracking_start)}, outside Autumn 1 "
+            f"({_day(autumn_1.starts_on)} to {_day(autumn_1.ends_on)}): it starts "
+            "in Autumn 1, usually on the Monday of week 4."
+        ]
+    if tracking_start.weekday() >= SATURDAY:
+        return [
+            f"Live tracking starts on a {tracking_start:%A}: choose a school day, "
+            "Monday to Friday."
+        ]
+    return []

@@ -338,6 +338,17 @@ FORMS_CYCLE = [2, 3, 1, 2, 2, 3, 1, 2, 3, 2]
 FORM_LETTERS = "ABC"
 MAX_SCHOOLS = len(PLACE_STARTS) * len(PLACE_ENDS) + 1
 
+# --- Past years: who was in the school then, and how their statuses went ---
+
+DEMO_YEARS = 3  # this academic year and the two before it
+MAX_DEMO_YEARS = 8
+PAST_YEARS_STREAM = 1  # the past years draw from a stream of their own
+MOVER_SHARE = 0.03  # of the roll, each past year: left during the year
+SEN_IDENTIFIED_PER_YEAR = 0.15  # of pupils with SEN support: not yet on it a year back
+CAME_OFF_SEN_SHARE = 0.03  # of pupils with no SEND now: on SEN support in the past
+ABILITY_DRIFT_PER_YEAR = 0.3  # in standard deviations: pupils' attainment moves
+SCHOOL_TREND_PER_YEAR = (0.006, 0.008)  # mean, spread: Below falls a little a year
+
 
 @dataclass(frozen=True)
 class SchoolProfile:
@@ -402,11 +413,21 @@ def build_demo(
     seed: int = 2026,
     today: date | None = None,
     progress: Progress | None = None,
+    years: int = DEMO_YEARS,
 ) -> list[int]:
-    """Fill an empty store with a trust of `schools` primaries; returns their ids."""
+    """Fill an empty store with a trust of `schools` primaries; returns their ids.
+
+    Each school has `years` academic years: this one so far, and the ones
+    before it whole, with all six of their half-term snapshots.
+    """
     if not 1 <= schools <= MAX_SCHOOLS:
         raise LiveTrackError(
             f"A demo trust has 1 to {MAX_SCHOOLS} schools; {schools} was asked for."
+        )
+    if not 1 <= years <= MAX_DEMO_YEARS:
+        raise LiveTrackError(
+            f"A demo has 1 to {MAX_DEMO_YEARS} academic years of history; "
+            f"{years} was asked for."
         )
     if store.value("select count(*) from schools"):
         raise LiveTrackError(
@@ -423,7 +444,8 @@ def build_demo(
     for number, profile in enumerate(profiles, start=1):
         rng = np.random.default_rng([seed, number])
         tell = _school_progress(progress, number, schools, profile.name)
-        school_ids.append(_build_school(store, profile, rng, today, tell))
+        streams = (rng, np.random.default_rng([seed, number, PAST_YEARS_STREAM]))
+        school_ids.append(_build_school(store, profile, streams, today, tell, years))
     progress(1.0, f"Demo ready: {schools} school(s)")
     return school_ids
 
@@ -483,7 +505,10 @@ def _pick(rng, weights: dict):
 
 def _school_progress(progress: Progress, number: int, schools: int, name: str):
     """A teller for one school's steps, as a share of the whole trust's build."""
-    steps = ["set-up", "pupils", "attendance", "behaviour", "statuses", "snapshots"]
+    steps = [
+        "set-up", "pupils", "attendance", "behaviour", "statuses", "past years",
+        "snapshots",
+    ]  # fmt: skip
 
     def tell(step: str) -> None:
         done = (number - 1 + steps.index(step) / len(steps)) / schools
@@ -492,27 +517,42 @@ def _school_progress(progress: Progress, number: int, schools: int, name: str):
     return tell
 
 
-def _build_school(store: Store, profile: SchoolProfile, rng, today: date, tell) -> int:
-    """One demo school, its year so far and its snapshots; returns its id."""
+def _build_school(
+    store: Store, profile: SchoolProfile, streams: tuple, today: date, tell, years: int
+) -> int:
+    """One demo school, its years of history and this year so far; returns its id.
+
+    This year is drawn from the school's own stream first, so that it is the
+    same however many past years are asked for; the past years come from a
+    stream of their own.
+    """
     started = time.perf_counter()
+    rng, past_rng = streams
     with store.transaction() as cursor:
         tell("set-up")
         set_up = _set_up_school(cursor, profile, rng, academic_year_of(today))
-        counts = _fill_school(cursor, profile, set_up, rng, today, tell)
+        pupils, changes = _fill_school(cursor, profile, set_up, rng, today, tell)
+    tell("past years")
+    past_changes = _build_past_years(store, profile, set_up, pupils, past_rng, years)
     tell("snapshots")
     for half_term in set_up.half_terms:
         if half_term.ends_on < today:
             take_snapshot(store, set_up.school_id, half_term, as_at=end_of(half_term))
     log.info(
-        "built demo school %d: %d pupils, %d status changes in %.1f s",
-        set_up.school_id, counts["pupils"], counts["changes"],
-        time.perf_counter() - started,
+        "built demo school %d: %d pupils, %d status changes (%d in %d past years)"
+        " in %.1f s",
+        set_up.school_id, len(pupils), changes + past_changes, past_changes,
+        years - 1, time.perf_counter() - started,
     )  # fmt: skip
     return set_up.school_id
 
 
-def _fill_school(cursor, profile, set_up: SchoolSetUp, rng, today, tell) -> dict:
-    """Pupils, attendance, behaviour and the status log, up to today."""
+def _fill_school(cursor, profile, set_up: SchoolSetUp, rng, today, tell):
+    """Pupils, attendance, behaviour and the status log, up to today.
+
+    Returns the pupils (with their ids and hidden traits) and the number of
+    status changes.
+    """
     tell("pupils")
     pupils = _make_pupils(rng, profile, set_up, today)
     pupil_ids = insert_pupils(cursor, pupils)
@@ -523,9 +563,10 @@ def _fill_school(cursor, profile, set_up: SchoolSetUp, rng, today, tell) -> dict
     tell("behaviour")
     insert_incidents(cursor, _make_incidents(rng, pupils, set_up, today))
     tell("statuses")
+    pupils["ability"] = _ability(rng, pupils)
     history = _make_status_history(rng, pupils, profile, set_up, today)
     insert_status_history(cursor, history)
-    return {"pupils": len(pupils), "changes": len(history)}
+    return pupils, len(history)
 
 
 # --- Set-up: the school, its calendar, classes, subjects and staff ---
@@ -632,7 +673,15 @@ def _make_pupils(
     rng, profile: SchoolProfile, set_up: SchoolSetUp, today
 ) -> pd.DataFrame:
     """The school's roll: PUPIL_COLUMNS, plus the hidden traits the later steps use."""
-    pupils = _seat_pupils(rng, set_up.classes)
+    return _describe_pupils(
+        rng, _seat_pupils(rng, set_up.classes), profile, set_up, today
+    )
+
+
+def _describe_pupils(
+    rng, pupils: pd.DataFrame, profile: SchoolProfile, set_up: SchoolSetUp, today
+) -> pd.DataFrame:
+    """Pupils seated in classes, given everything else a roster and the model need."""
     pupils["school_id"] = set_up.school_id
     pupils["sex"] = np.where(rng.random(len(pupils)) < GIRLS_SHARE, "F", "M")
     pupils["disadvantage"] = rng.normal(size=len(pupils))  # hidden: links FSM, SEND
@@ -961,13 +1010,17 @@ def _incidents(rng, pupils, days, first, expected, categories) -> pd.DataFrame:
 
 
 def _make_status_history(
-    rng, pupils, profile, set_up: SchoolSetUp, today
+    rng, pupils, profile, set_up: SchoolSetUp, today, shares=None
 ) -> pd.DataFrame:
-    """The status log since tracking started: the changes behind the live statuses."""
-    pupils = pupils.assign(ability=_ability(rng, pupils))
+    """The status log since tracking started: the changes behind the live statuses.
+
+    `pupils` carry their hidden `ability`; `shares` (Below, Above) default to
+    the school's own.
+    """
     cells = _status_cells(pupils, set_up)
     cells["attainment"] = _attainment(rng, cells, profile)
-    cells = _live_statuses(cells, profile)
+    below_share, above_share = shares or (profile.below_share, profile.above_share)
+    cells = _live_statuses(cells, below_share, above_share)
 
     days, cumulative_weight = _change_days(set_up, today)
     changes = _plan_changes(rng, cells)
@@ -977,6 +1030,11 @@ def _make_status_history(
 
 def _ability(rng, pupils) -> np.ndarray:
     """A pupil's hidden attainment across subjects, shaped by the national gaps."""
+    return rng.normal(size=len(pupils)) + _ability_shift(pupils)
+
+
+def _ability_shift(pupils) -> np.ndarray:
+    """How far the national gaps move a pupil's attainment, for their year group."""
     send = pupils["send"].to_numpy()
     year_groups = pupils["year_group"].to_numpy()
     summer_born = pd.DatetimeIndex(pupils["date_of_birth"]).month.isin([4, 5, 6, 7, 8])
@@ -992,7 +1050,7 @@ def _ability(rng, pupils) -> np.ndarray:
         + SUMMER_BORN_ABILITY_SHIFT * (summer_born & (year_groups <= 2))
         + EAL_ABILITY_SHIFT * (pupils["eal"].to_numpy() & (year_groups <= 1))
     )
-    return rng.normal(size=len(pupils)) + shift
+    return np.asarray(shift, dtype=float)
 
 
 CELL_PUPIL_COLUMNS = [
@@ -1035,11 +1093,11 @@ def _class_shifts(rng, cells, profile: SchoolProfile) -> np.ndarray:
     return shifts["shift"].to_numpy()
 
 
-def _live_statuses(cells, profile: SchoolProfile) -> pd.DataFrame:
+def _live_statuses(cells, below_share: float, above_share: float) -> pd.DataFrame:
     """Below and Above for the school's lowest and highest cells; the rest On."""
     attainment = cells["attainment"].to_numpy()
-    below_cut = np.quantile(attainment, profile.below_share)
-    above_cut = np.quantile(attainment, 1 - profile.above_share)
+    below_cut = np.quantile(attainment, below_share)
+    above_cut = np.quantile(attainment, 1 - above_share)
     return cells.assign(
         live=np.select(
             [attainment <= below_cut, attainment >= above_cut], [BELOW, ABOVE], ON
@@ -1220,3 +1278,243 @@ def _changed_at(rng, days: np.ndarray) -> pd.DatetimeIndex:
     seconds = pd.to_timedelta(np.round(minutes * 60), unit="s")
     local = pd.DatetimeIndex(pd.to_datetime(days)) + seconds
     return local.tz_localize(SCHOOL_TIME_ZONE).tz_convert("UTC")
+
+
+# --- Past years: the school as it was, year by year, and its snapshots ---
+
+NEVER = 10**6  # years back: a change that never happened
+
+
+def _build_past_years(
+    store: Store, profile: SchoolProfile, set_up: SchoolSetUp, pupils, rng, years
+) -> int:
+    """Each past academic year, oldest first, then its six snapshots.
+
+    The pupils table is set to each pupil's context that year (year group,
+    class, SEND) while its snapshots are taken, so that they keep the context
+    as it was; this year's context is put back at the end. Returns how many
+    status changes the past years hold.
+    """
+    if years == 1:
+        return 0
+    calendars = {back: _past_set_up(set_up, back) for back in range(1, years)}
+    with store.transaction() as cursor:
+        for past in calendars.values():
+            save_academic_year(
+                cursor, past.school_id, past.academic_year, past.tracking_start,
+                past.half_terms,
+            )  # fmt: skip
+        everyone = _everyone(cursor, rng, profile, set_up, pupils, calendars)
+    trend = rng.normal(*SCHOOL_TREND_PER_YEAR)
+    changes = 0
+    try:
+        for back in range(years - 1, 0, -1):
+            past = calendars[back]
+            then = _pupils_then(everyone, past, back)
+            with store.transaction() as cursor:
+                _set_pupils_context(cursor, then)
+                changes += _fill_past_year(
+                    cursor, rng, profile, past, then, trend * back
+                )
+            for half_term in past.half_terms:
+                take_snapshot(store, past.school_id, half_term, as_at=end_of(half_term))
+    finally:
+        with store.transaction() as cursor:
+            _set_pupils_context(cursor, _final_context(everyone))
+    return changes
+
+
+def _past_set_up(set_up: SchoolSetUp, back: int) -> SchoolSetUp:
+    """The school `back` years ago: the same classes and staff, that year's dates."""
+    first = first_calendar_year(set_up.academic_year) - back
+    year = academic_year_of(date(first, 9, 1))
+    return SchoolSetUp(
+        set_up.school_id, year, default_half_terms(year), default_tracking_start(year),
+        set_up.classes, set_up.subjects, set_up.leaders,
+    )  # fmt: skip
+
+
+def _year_end(past: SchoolSetUp) -> date:
+    """The day after a year's last school day: its whole log lies before it."""
+    return past.half_terms[-1].ends_on + timedelta(days=1)
+
+
+def _everyone(cursor, rng, profile, set_up, pupils, calendars) -> pd.DataFrame:
+    """Every pupil the school had in the years shown: those on roll today, the
+    Year 6 leavers of each past year, and those who moved away during one.
+
+    One row per pupil with what does not change (the cohort: the calendar year
+    they started Reception, their form letter, dates, traits) and how their
+    SEND and attainment differed in past years.
+    """
+    first = first_calendar_year(set_up.academic_year)
+    current = pupils.assign(
+        cohort=first - pupils["year_group"],
+        letter=pupils["class_name"].str[-1],
+        latent=pupils["ability"] - _ability_shift(pupils),
+        back0=0,
+    )
+    taken = set(current["upn"])
+    others = []
+    for back, past in calendars.items():
+        for kind in ("leavers", "movers"):
+            made = _past_pupils(rng, profile, past, kind, len(pupils), taken)
+            others.append(made.assign(back0=back))
+    synthetic = pd.concat(others, ignore_index=True)
+    synthetic["latent"] = rng.normal(size=len(synthetic))
+    ids = insert_pupils(cursor, synthetic)
+    synthetic["pupil_id"] = synthetic["upn"].map(ids).astype("int64")
+    everyone = pd.concat([current, synthetic], ignore_index=True)
+    return _add_past_differences(rng, everyone, len(calendars) + 1)
+
+
+def _past_pupils(rng, profile, past: SchoolSetUp, kind, roll: int, taken: set):
+    """That year's Year 6, who left at its end, or a few who moved away during it."""
+    classes = past.classes
+    if kind == "leavers":
+        seats = _seat_pupils(rng, classes[classes["year_group"] == 6])
+    else:
+        picked = rng.choice(len(classes), size=round(roll * MOVER_SHARE))
+        seats = classes.iloc[picked][["class_id", "class_name", "year_group"]]
+        seats = seats.reset_index(drop=True)
+    made = _describe_pupils(rng, seats, profile, past, _year_end(past))
+    made["upn"] = _unused_upns(rng, made["upn"], taken)
+    left = _year_end(past) if kind == "leavers" else None
+    made["left_on"] = left or _left_during(rng, made["joined_on"], past)
+    made["cohort"] = first_calendar_year(past.academic_year) - made["year_group"]
+    made["letter"] = made["class_name"].str[-1]
+    return made
+
+
+def _unused_upns(rng, upns: pd.Series, taken: set) -> list[str]:
+    """The UPNs, each one already given to another pupil drawn again."""
+    fresh = []
+    for upn in upns:
+        while upn in taken:
+            la, establishment, year = int(upn[1:4]), int(upn[4:8]), int(upn[8:10])
+            upn = make_upn(la, establishment, year, int(rng.integers(1, 1000)))
+        taken.add(upn)
+        fresh.append(upn)
+    return fresh
+
+
+def _left_during(rng, joined_on, past: SchoolSetUp) -> list[date]:
+    """A school day in the year, after the pupil had been in school a fortnight."""
+    days = _school_days(past.half_terms, past.half_terms[0].starts_on, _year_end(past))
+    earliest = np.searchsorted(days, _days(joined_on)) + MIN_SCHOOL_DAYS_BETWEEN_CHANGES
+    earliest = np.minimum(earliest, len(days) - 1)
+    picked = earliest + (rng.random(len(earliest)) * (len(days) - earliest)).astype(int)
+    return [day.item() for day in days[np.minimum(picked, len(days) - 1)]]
+
+
+def _add_past_differences(rng, everyone: pd.DataFrame, years: int) -> pd.DataFrame:
+    """How each pupil differed in past years: SEN support not yet identified, or
+    since come off; attainment drifting a little from year to year."""
+    n, send = len(everyone), everyone["send"].to_numpy()
+    came_off = (send == "N") & (rng.random(n) < CAME_OFF_SEN_SHARE)
+    chances = np.array(list(SEN_SUPPORT_NEEDS.values()), dtype=float)
+    steps = rng.normal(0.0, ABILITY_DRIFT_PER_YEAR, (n, years))
+    steps[:, 0] = 0.0
+    return everyone.assign(
+        sen_known_for=np.where(
+            send == "K", rng.geometric(SEN_IDENTIFIED_PER_YEAR, n), NEVER
+        ),
+        sen_off_since=np.where(came_off, rng.integers(1, 4, n), NEVER),
+        past_need=rng.choice(list(SEN_SUPPORT_NEEDS), n, p=chances / chances.sum()),
+        drift=list(np.cumsum(steps, axis=1)),
+        year_group_now=everyone["year_group"],
+        class_id_now=everyone["class_id"],
+        send_now=everyone["send"],
+        primary_need_now=everyone["primary_need"],
+    )
+
+
+def _pupils_then(everyone: pd.DataFrame, past: SchoolSetUp, back: int):
+    """The pupils on roll at some time in a past year, in their context then."""
+    first = first_calendar_year(past.academic_year)
+    year_group = first - everyone["cohort"]
+    left_on = pd.to_datetime(everyone["left_on"])
+    on_roll = (
+        year_group.between(0, 6)
+        & (pd.to_datetime(everyone["joined_on"]) < pd.Timestamp(_year_end(past)))
+        & (left_on.isna() | (left_on > pd.Timestamp(past.half_terms[0].starts_on)))
+    )
+    then = everyone[on_roll].copy()
+    then["year_group"] = year_group[on_roll].astype("int64")
+    years_before = (back - then["back0"]).to_numpy()
+    names = then["year_group"].map(lambda y: "R" if y == 0 else str(y))
+    then["class_name"] = names + then["letter"]
+    class_ids = past.classes.set_index("class_name")["class_id"]
+    then["class_id"] = then["class_name"].map(class_ids).astype("int64")
+    then = _send_then(then, years_before)
+    drift = np.array([d[y] for d, y in zip(then["drift"], years_before)])
+    then["ability"] = then["latent"].to_numpy() + drift + _ability_shift(then)
+    return then.reset_index(drop=True)
+
+
+def _send_then(then: pd.DataFrame, years_before: np.ndarray) -> pd.DataFrame:
+    """SEND `years_before` the pupil's own reference year."""
+    send = then["send_now"].to_numpy(dtype=object).copy()
+    need = then["primary_need_now"].to_numpy(dtype=object).copy()
+    not_yet = (send == "K") & (years_before >= then["sen_known_for"].to_numpy())
+    was_on = (send == "N") & (years_before >= then["sen_off_since"].to_numpy())
+    send[not_yet], need[not_yet] = "N", None
+    send[was_on], need[was_on] = "K", then["past_need"].to_numpy()[was_on]
+    return then.assign(send=send, primary_need=need)
+
+
+def _final_context(everyone: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "pupil_id": everyone["pupil_id"],
+            "year_group": everyone["year_group_now"],
+            "class_id": everyone["class_id_now"],
+            "send": everyone["send_now"],
+            "primary_need": everyone["primary_need_now"],
+        }
+    )
+
+
+CONTEXT_COLUMNS = ["pupil_id", "year_group", "class_id", "send", "primary_need"]
+
+
+def _set_pupils_context(cursor, context: pd.DataFrame) -> None:
+    """Put pupils in a year group, class and SEND provision (none is indexed)."""
+    cursor.register("context", context[CONTEXT_COLUMNS])
+    cursor.execute(
+        "update pupils set year_group = context.year_group,"
+        " class_id = context.class_id, send = context.send,"
+        " primary_need = context.primary_need"
+        " from context where pupils.id = context.pupil_id"
+    )
+    cursor.unregister("context")
+
+
+def _fill_past_year(cursor, rng, profile, past: SchoolSetUp, then, shift) -> int:
+    """A past year's attendance, behaviour and status log, none after a pupil left."""
+    end = _year_end(past)
+    left_on = pd.to_datetime(then.set_index("pupil_id")["left_on"])
+
+    def before_leaving(frame, column):
+        left = frame["pupil_id"].map(left_on)
+        return frame[left.isna() | (pd.to_datetime(frame[column]) < left)]
+
+    attendance = _make_attendance(rng, then, past, end)
+    insert_attendance(cursor, before_leaving(attendance, "starts_on"))
+    incidents = _make_incidents(rng, then, past, end)
+    insert_incidents(cursor, before_leaving(incidents, "occurred_on"))
+    shares = (
+        float(np.clip(profile.below_share + shift, 0.1, 0.22)),
+        float(np.clip(profile.above_share - shift / 2, 0.06, 0.14)),
+    )
+    history = _make_status_history(rng, then, profile, past, end, shares)
+    local_day = (
+        history["changed_at"]
+        .dt.tz_convert(SCHOOL_TIME_ZONE)
+        .dt.tz_localize(None)
+        .dt.normalize()
+    )
+    history = history.assign(changed_on=local_day)
+    history = before_leaving(history, "changed_on")
+    insert_status_history(cursor, history)
+    return len(history)

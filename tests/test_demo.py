@@ -1,5 +1,6 @@
 """The demo: a realistic school (or trust) built from nothing, the same every time."""
 
+import operator
 from datetime import UTC, date, datetime
 
 import pandas as pd
@@ -19,6 +20,7 @@ TODAY = date(2026, 12, 3)
 ACADEMIC_YEAR = "2026-27"
 END_OF_TODAY = datetime(2026, 12, 3, 23, 59, tzinfo=UTC)
 AUTUMN_1, AUTUMN_2 = default_half_terms(ACADEMIC_YEAR)[:2]
+YEAR_STARTS = date(2026, 9, 1)
 
 
 @pytest.fixture(scope="module")
@@ -43,6 +45,11 @@ def trust(tmp_path_factory):
 
 
 def pupils_of(store) -> pd.DataFrame:
+    """The pupils on roll today (the leavers of past years are kept, as left)."""
+    return store.frame("select * from pupils where left_on is null order by upn")
+
+
+def every_pupil_of(store) -> pd.DataFrame:
     return store.frame("select * from pupils order by upn")
 
 
@@ -52,8 +59,10 @@ def attendance_by_pupil(store) -> pd.DataFrame:
         select p.id, p.fsm, p.send,
                100.0 * sum(a.sessions_attended) / sum(a.sessions_possible) as percent
         from attendance a join pupils p on p.id = a.pupil_id
+        where a.starts_on >= ?
         group by p.id, p.fsm, p.send
-        """
+        """,
+        [YEAR_STARTS],
     )
 
 
@@ -67,10 +76,10 @@ def live_cells(store) -> pd.DataFrame:
                    as persistently_absent
         from ({live}) l
         join pupils p on p.id = l.pupil_id
-        join attendance a on a.pupil_id = l.pupil_id
+        join attendance a on a.pupil_id = l.pupil_id and a.starts_on >= ?
         group by l.pupil_id, l.subject_id, l.status, p.send, p.pupil_premium
         """,
-        params,
+        [*params, YEAR_STARTS],
     )
 
 
@@ -98,7 +107,7 @@ def test_school_1_is_a_two_form_entry_primary(seabridge):
     store = seabridge["store"]
     classes = store.frame(
         "select c.name, c.year_group, count(*) as pupils"
-        " from classes c join pupils p on p.class_id = c.id"
+        " from classes c join pupils p on p.class_id = c.id and p.left_on is null"
         " group by c.name, c.year_group order by c.year_group, c.name"
     )
 
@@ -111,7 +120,7 @@ def test_school_1_is_a_two_form_entry_primary(seabridge):
 
 
 def test_every_upn_is_valid_and_unique(trust):
-    upns = pupils_of(trust["store"])["upn"]
+    upns = every_pupil_of(trust["store"])["upn"]
 
     assert upns.map(is_valid_upn).all()
     assert upns.is_unique
@@ -187,7 +196,9 @@ def test_attendance_matches_national_absence(seabridge):
 def test_attendance_runs_to_today_by_half_term(seabridge):
     store = seabridge["store"]
     pupils_by_end = store.frame(
-        "select ends_on, count(*) as pupils from attendance group by all"
+        "select ends_on, count(*) as pupils from attendance where starts_on >= ?"
+        " group by all",
+        [YEAR_STARTS],
     ).set_index("ends_on")["pupils"]
     pupils = len(pupils_of(store))
 
@@ -204,7 +215,8 @@ def test_a_few_pupils_account_for_most_negative_behaviour(seabridge):
         "select pupil_id, count(*) filter (kind = 'negative') as negative,"
         " count(*) filter (kind = 'positive') as positive,"
         " bool_and(points < 0) filter (kind = 'negative') as negative_points"
-        " from behaviour_incidents group by pupil_id"
+        " from behaviour_incidents where occurred_on >= ? group by pupil_id",
+        [YEAR_STARTS],
     )
     pupils = len(pupils_of(seabridge["store"]))
     negative = incidents["negative"].sort_values(ascending=False)
@@ -242,7 +254,9 @@ def test_above_is_rarer_for_pupil_premium_and_send(seabridge):
 
 
 def test_changes_fall_in_school_hours_after_tracking_starts(seabridge):
-    changes = seabridge["store"].frame("select * from status_changes")
+    changes = seabridge["store"].frame(
+        "select * from status_changes where academic_year = ?", [ACADEMIC_YEAR]
+    )
     local = pd.to_datetime(changes["changed_at"]).dt.tz_convert("Europe/London")
 
     assert local.min().date() >= default_tracking_start(ACADEMIC_YEAR)
@@ -267,7 +281,8 @@ def test_changes_are_made_by_the_schools_staff(seabridge):
 def test_some_statuses_changed_during_the_year(seabridge):
     cells = seabridge["store"].frame(
         "select list(status order by id) as statuses"
-        " from status_changes group by pupil_id, subject_id"
+        " from status_changes where academic_year = ? group by pupil_id, subject_id",
+        [ACADEMIC_YEAR],
     )
     histories = cells["statuses"].map(tuple)
 
@@ -310,8 +325,16 @@ def test_school_1_is_the_same_in_a_trust_as_alone(seabridge, trust):
     """The same seed and day give the same school, however large the trust."""
     alone, in_trust = seabridge["store"], trust["store"]
 
-    school_1 = pupils_of(in_trust).query("school_id == 1").reset_index(drop=True)
-    pd.testing.assert_frame_equal(pupils_of(alone), school_1)
+    school_1 = every_pupil_of(in_trust).query("school_id == 1").reset_index(drop=True)
+    pd.testing.assert_frame_equal(every_pupil_of(alone), school_1)
+    in_order = ["year", "half_term", "pupil_id", "subject_id"]
+    alone_history, trust_history = (
+        history.drop(columns=["school", "taken_at"])
+        .sort_values(in_order)
+        .reset_index(drop=True)
+        for history in (history_of(alone), history_of(in_trust).query("school == 1"))
+    )
+    pd.testing.assert_frame_equal(alone_history, trust_history)
     for table in ("attendance", "status_changes"):
         pd.testing.assert_frame_equal(
             school_1_rows(alone, table), school_1_rows(in_trust, table)
@@ -340,3 +363,128 @@ def test_another_seed_builds_another_school(tmp_path, seabridge):
 def test_the_demo_needs_an_empty_store(seabridge):
     with pytest.raises(LiveTrackError, match="empty"):
         build_demo(seabridge["store"], today=TODAY)
+
+
+# --- Past years ---
+
+HISTORY = "school=*/year=*/half_term=*/snapshot.parquet"
+
+
+def history_of(store) -> pd.DataFrame:
+    """Every snapshot row on disk, with its year and half-term."""
+    return store.frame(
+        "select * from read_parquet(?, hive_partitioning = true,"
+        " hive_types = {'school': integer, 'year': varchar, 'half_term': varchar})",
+        [str(store.snapshots_dir / HISTORY)],
+    )
+
+
+@pytest.fixture(scope="module")
+def seabridge_history(seabridge):
+    return history_of(seabridge["store"])
+
+
+def test_each_past_year_has_all_six_snapshots(seabridge_history):
+    taken = seabridge_history.groupby("year")["half_term"].nunique().to_dict()
+
+    assert taken == {"2024-25": 6, "2025-26": 6, "2026-27": 1}
+
+
+def test_past_years_have_their_calendar_and_their_own_status_log(seabridge):
+    store = seabridge["store"]
+    years = store.frame(
+        "select y.academic_year, y.tracking_starts_on,"
+        " min(sc.changed_at) as first_change, max(sc.changed_at) as last_change"
+        " from academic_years y join status_changes sc using (academic_year)"
+        " group by all order by 1"
+    )
+
+    assert years["academic_year"].tolist() == ["2024-25", "2025-26", "2026-27"]
+    first = years["first_change"].dt.date.tolist()
+    last = years["last_change"].dt.date.tolist()
+    assert all(map(operator.ge, first, years["tracking_starts_on"].dt.date))
+    assert date(2025, 7, 1) <= last[0] <= date(2025, 7, 21)
+    assert date(2026, 7, 1) <= last[1] <= date(2026, 7, 21)
+    assert last[2] < TODAY
+
+
+def test_year_6_of_past_years_are_marked_left_and_kept(seabridge, seabridge_history):
+    store = seabridge["store"]
+    leavers = store.frame("select * from pupils where left_on = '2026-07-22'")
+    summer_2 = seabridge_history.query("year == '2025-26' and half_term == 'summer-2'")
+    in_year_6 = set(summer_2.loc[summer_2["year_group"] == 6, "pupil_id"])
+
+    assert len(leavers) >= 56
+    assert (leavers["year_group"] == 6).all()
+    assert set(leavers["id"]) <= in_year_6
+    assert not set(leavers["id"]) & set(live_cells_ids(store))
+
+
+def live_cells_ids(store) -> list[int]:
+    live, params = live_statuses_sql(Scope.everything(), ACADEMIC_YEAR, END_OF_TODAY)
+    return store.frame(f"select distinct pupil_id from ({live}) l", params)[
+        "pupil_id"
+    ].tolist()
+
+
+def test_snapshots_keep_the_year_group_and_class_of_their_year(
+    seabridge, seabridge_history
+):
+    now = pupils_of(seabridge["store"]).merge(
+        seabridge["store"].frame("select id as class_id, name from classes"),
+        on="class_id",
+    )
+    autumn_1 = seabridge_history.query("half_term == 'autumn-1'")
+    rows = autumn_1.drop_duplicates(["year", "pupil_id"]).merge(
+        now, left_on="pupil_id", right_on="id", suffixes=("_then", "_now")
+    )
+    back = rows["year"].map({"2024-25": 2, "2025-26": 1, "2026-27": 0})
+
+    assert (rows["year_group_then"] == rows["year_group_now"] - back).all()
+    assert (rows["class_name"].str[-1] == rows["name"].str[-1]).all()
+    assert (rows.loc[back == 1, "year_group_then"] == 0).sum() >= 50
+
+
+def test_past_reception_are_this_years_older_pupils(seabridge_history):
+    reception = seabridge_history.query(
+        "year == '2024-25' and half_term == 'autumn-1' and year_group == 0"
+    )
+
+    assert reception["pupil_id"].nunique() >= 50
+    assert reception["class_name"].str.startswith("R").all()
+
+
+def test_some_pupils_had_sen_support_only_in_the_past(seabridge, seabridge_history):
+    now = pupils_of(seabridge["store"]).set_index("id")["send"]
+    past = seabridge_history.query("year == '2024-25'").drop_duplicates("pupil_id")
+    past = past[past["pupil_id"].isin(now.index)]
+    send_now = past["pupil_id"].map(now)
+
+    assert ((past["send"] == "K") & (send_now == "N")).sum() >= 1
+    assert ((past["send"] == "N") & (send_now == "K")).sum() >= 3
+
+
+def test_past_snapshots_follow_the_national_shares(seabridge_history):
+    past = seabridge_history[seabridge_history["year"] != ACADEMIC_YEAR]
+    summer_2 = past[past["half_term"] == "summer-2"]
+    attendance = past.drop_duplicates(["year", "half_term", "pupil_id"])
+
+    assert 10 <= share(summer_2["status"], "Below") <= 22
+    assert 6 <= share(summer_2["status"], "Above") <= 14
+    assert attendance["attendance_percent"].mean() == pytest.approx(94.5, abs=1.5)
+
+
+def test_one_year_builds_no_history(tmp_path):
+    store = Store(tmp_path)
+    build_demo(store, today=TODAY, years=1)
+
+    assert history_of(store)["year"].unique().tolist() == [ACADEMIC_YEAR]
+    assert store.value("select count(*) from pupils where left_on is not null") == 0
+    store.close()
+
+
+def test_the_years_asked_for_must_make_sense(tmp_path):
+    store = Store(tmp_path)
+    with pytest.raises(LiveTrackError, match="academic years"):
+        build_demo(store, today=TODAY, years=0)
+    store.close()

@@ -1,5 +1,6 @@
 """Every page runs on the demo without an exception, and the Record page saves."""
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -22,11 +23,16 @@ PAGES = [
     ("pages/leaders/reviews.py", "headteacher"),
     ("pages/leaders/trust.py", "trust_leader"),
     ("pages/leaders/snapshots.py", "headteacher"),
+    ("pages/leaders/trends.py", "headteacher"),
+    ("pages/leaders/compare.py", "headteacher"),
+    ("pages/leaders/trends.py", "governor"),
+    ("pages/leaders/compare.py", "governor"),
     ("pages/teachers/record.py", "teacher"),
     ("pages/admin/import_pupils.py", "admin"),
     ("pages/admin/school.py", "admin"),
     ("pages/admin/people.py", "admin"),
     ("pages/admin/audit.py", "admin"),
+    ("pages/admin/data.py", "admin"),
 ]
 
 
@@ -144,6 +150,8 @@ def test_an_admin_renames_the_school(app, demo_store):
 
 LEADER_PAGES = [
     "pages/leaders/overview.py",
+    "pages/leaders/trends.py",
+    "pages/leaders/compare.py",
     "pages/leaders/triangulation.py",
     "pages/leaders/area.py",
     "pages/leaders/reviews.py",
@@ -187,3 +195,66 @@ def test_the_overview_counts_what_the_address_asks_for(demo_store):
         f"{expected['pupils']:,} pupils"
     )
     assert "Year 3, PP" in app.caption[0].value
+@pytest.mark.parametrize("app", ["admin"], indirect=True)
+def test_an_admin_is_told_why_dates_are_refused(app, demo_store):
+    open_page(app, "pages/admin/school.py")
+    app.date_input(key="calendar-2026-27-tracking").set_value(date(2026, 11, 2))
+    next(b for b in app.button if b.label == "Save dates").click().run()
+
+    assert not app.exception
+    assert any("outside Autumn 1" in e.value for e in app.error)
+    assert demo_store.value(
+        "select tracking_starts_on from academic_years"
+        " where school_id = 1 and academic_year = '2026-27'"
+    ) == date(2026, 9, 21)
+
+
+@pytest.mark.parametrize("app", ["admin"], indirect=True)
+def test_the_new_year_waits_for_the_end_of_this_one(app):
+    open_page(app, "pages/admin/school.py")
+    assert any("already under way" in i.value for i in app.info)
+    assert not [b for b in app.button if b.label.startswith("Start 20")]
+
+
+def test_trends_show_every_snapshot_then_live_with_n(app):
+    open_page(app, "pages/leaders/trends.py")
+    table = app.dataframe[0].value
+
+    assert table["Point"].tolist()[0] == "Aut 1 2024-25"
+    assert table["Point"].tolist()[-1] == "Live"
+    assert len(table) == 14  # two past years of six, Autumn 1 this year, live
+    assert (table["n"] > 4000).all()
+    last_year = table.set_index("Point")["% Below a year before"]
+    assert last_year.notna().sum() == 8  # 2025-26, then 2026-27 and live
+    assert last_year["Live"] == table.set_index("Point").loc["Aut 2 2025-26", "% Below"]
+
+
+def test_trends_by_year_group_count_each_year_group(app):
+    open_page(app, "pages/leaders/trends.py")
+    app.radio(key="trends-by").set_value("year_group").run()
+    table = app.dataframe[0].value
+
+    assert not app.exception
+    assert set(table["Group"]) == {"Reception", *(f"Year {y}" for y in range(1, 7))}
+
+
+def test_compare_opens_the_pupils_behind_a_cell(app):
+    open_page(app, "pages/leaders/compare.py")
+    cells = [b for b in app.button if b.key and b.key.startswith("cell-")]
+    below_to_below = next(b for b in cells if b.key == "cell-0-0")
+    count = int(below_to_below.label.replace(",", ""))
+    below_to_below.click().run()
+
+    assert not app.exception
+    pupils = app.dataframe[0].value
+    assert len(pupils) == count
+    assert pupils["Pupil"].str.contains(" ").all()
+
+
+@pytest.mark.parametrize("app", ["governor"], indirect=True)
+def test_governors_see_the_matrix_as_counts_only(app):
+    open_page(app, "pages/leaders/compare.py")
+
+    assert not [b for b in app.button if b.key and b.key.startswith("cell-")]
+    assert not app.dataframe
+    assert any("never one pupil" in c.value for c in app.caption)

@@ -128,3 +128,40 @@ def test_an_account_not_in_livetrack_is_told_so(real_school):
     app.run()
     assert "is not set up in LiveTrack" in texts(app)
     assert not app.dataframe
+
+
+def test_a_teacher_asking_for_another_class_in_the_address_sees_only_theirs(
+    demo_store,
+):
+    app = signed_in_app(demo_store, "teacher")
+    mine = demo_store.value(
+        "select min(class_id) from staff_classes where staff_id = ?",
+        [demo_person(demo_store, "teacher")],
+    )
+    other = demo_store.value("select max(id) from classes where id <> ?", [mine])
+    app.switch_page("pages/leaders/overview.py")
+    app.query_params["class_ids"] = str(other)
+    app.run()
+    own_pupils = demo_store.value(
+        "select count(*) from pupils where class_id = ? and left_on is null", [mine]
+    )
+    headline = next(c.value for c in app.caption if "statuses ·" in c.value)
+    assert headline.endswith(f"· {own_pupils} pupils")
+
+    app.switch_page("pages/teachers/record.py")
+    app.run()
+    assert app.selectbox(key="record-class").options == [
+        demo_store.value("select name from classes where id = ?", [mine])
+    ]
+
+
+def test_a_download_is_recorded_in_the_audit_log(demo_store):
+    app = signed_in_app(demo_store, "headteacher")
+    app.switch_page("pages/leaders/triangulation.py")
+    app.run()
+    before = demo_store.value(
+        "select count(*) from audit_log where action = 'download'"
+    )
+    app.download_button[0].click().run()
+    after = demo_store.value("select count(*) from audit_log where action = 'download'")
+    assert after == before + 1

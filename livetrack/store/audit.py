@@ -27,6 +27,7 @@ BACKUP = "backup"
 RESTORE = "restore"
 ERASURE = "erasure"
 RETENTION = "retention"
+SETTING_CHANGED = "setting_changed"
 
 ACTION_NAMES = {
     SIGN_IN: "Signed in",
@@ -43,6 +44,7 @@ ACTION_NAMES = {
     RESTORE: "Restored a backup",
     ERASURE: "Erased a pupil",
     RETENTION: "Removed leavers' personal data",
+    SETTING_CHANGED: "Changed a setting",
 }
 
 

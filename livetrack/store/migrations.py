@@ -191,11 +191,23 @@ create table status_reviews (
 );
 """
 
-MIGRATIONS = [INITIAL_SCHEMA, PEOPLE_AND_AUDIT, REVIEWS]
+# Trust-wide settings that an admin changes (the retention period first), one
+# row each, the value as text. Who changed one, and when, is in the audit log.
+SETTINGS = """
+create table settings (
+    name varchar primary key,
+    value varchar not null,
+    changed_at timestamptz not null default now()
+);
+"""
+
+MIGRATIONS = [INITIAL_SCHEMA, PEOPLE_AND_AUDIT, REVIEWS, SETTINGS]
 
 
-def apply_migrations(connection: duckdb.DuckDBPyConnection) -> int:
-    """Bring the schema up to date; returns how many migrations ran."""
+def apply_migrations(
+    connection: duckdb.DuckDBPyConnection, up_to: int | None = None
+) -> int:
+    """Bring the schema up to date (or to migration `up_to`); returns how many ran."""
     cursor = connection.cursor()
     cursor.execute(
         "create table if not exists schema_migrations ("
@@ -207,7 +219,9 @@ def apply_migrations(connection: duckdb.DuckDBPyConnection) -> int:
         for row in cursor.execute("select number from schema_migrations").fetchall()
     }
     pending = [
-        (n, sql) for n, sql in enumerate(MIGRATIONS, start=1) if n not in applied
+        (n, sql)
+        for n, sql in enumerate(MIGRATIONS[:up_to], start=1)
+        if n not in applied
     ]
     for number, sql in pending:
         cursor.begin()
