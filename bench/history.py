@@ -15,7 +15,7 @@ from bench.pages import spread
 from livetrack.filters import Filters
 from livetrack.scope import Scope
 from livetrack.store import Store
-from livetrack.store.facts import HIVE_TYPES, snapshot_files_glob
+from livetrack.store.facts import HIVE_TYPES
 from livetrack.store.figures import count_facts, snapshot_source
 
 # Figure name: the columns it splits each half-term by.
@@ -25,6 +25,7 @@ FIGURES = {
     "below_by_pupil_premium": ["pupil_premium"],
 }
 HALF_TERM = ["year", "half_term"]
+SNAPSHOT_FILES = "school=*/year=*/half_term=*/*.parquet"
 
 
 def duckdb_figure(store: Store, by: list[str]) -> pd.DataFrame:
@@ -40,7 +41,7 @@ def duckdb_figure(store: Store, by: list[str]) -> pd.DataFrame:
         group by {keys}
         order by {keys}
         """,
-        [snapshot_files_glob(store.snapshots_dir)],
+        [str(store.snapshots_dir / SNAPSHOT_FILES)],
     )
 
 
@@ -56,7 +57,7 @@ def pandas_figure(snapshots_dir: Path, by: list[str]) -> pd.DataFrame:
 
 def read_every_snapshot(snapshots_dir: Path) -> pd.DataFrame:
     frames = []
-    for path in sorted(snapshots_dir.glob("school=*/year=*/half_term=*/*.parquet")):
+    for path in sorted(snapshots_dir.glob(SNAPSHOT_FILES)):
         frame = pd.read_parquet(path)
         school, year, half_term = (part.split("=", 1)[1] for part in path.parts[-4:-1])
         frames.append(frame.assign(school=int(school), year=year, half_term=half_term))
