@@ -54,6 +54,7 @@ CELLS_PER_TEACHER = 2
 SUBJECT = "Maths"
 DEADLINE_SECONDS = 900
 STEP_TIMEOUT_MS = 120_000
+SAVE_TIMEOUT_MS = 300_000
 CELL_ATTEMPTS = 4
 PREPARING_AT_ONCE = 4  # sessions signing in together: two cores, thirty tabs
 LEADER_PAGES = ["Overview", "Snapshots"]  # those in a leader's menu are visited
@@ -187,6 +188,16 @@ def wait_until_healthy(url: str, server: subprocess.Popen, seconds: int = 90):
     raise TimeoutError("the app did not answer its health check")
 
 
+def stop(server: subprocess.Popen) -> None:
+    """Ask the server to stop; make it if it has not within half a minute."""
+    server.terminate()
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait(timeout=30)
+
+
 def peak_rss_bytes(pid: int) -> int | None:
     """A running process's resident memory high-water mark, from /proc."""
     try:
@@ -289,9 +300,13 @@ async def press_save(page: Page, teacher: Teacher, outcome: Outcome) -> None:
     started = time.perf_counter()
     outcome.pressed.append(teacher.staff_id)
     await page.get_by_role("button", name="Save changes").click()
-    await page.get_by_text(f"Saved {len(teacher.cells)} changes.").wait_for(
-        timeout=STEP_TIMEOUT_MS
-    )
+    try:
+        await page.get_by_text(f"Saved {len(teacher.cells)} changes.").wait_for(
+            timeout=SAVE_TIMEOUT_MS
+        )
+    except PlaywrightTimeout:
+        outcome.errors.append(f"Teacher: no Saved message in {SAVE_TIMEOUT_MS} ms")
+        return
     outcome.save_seconds.append(time.perf_counter() - started)
     await check_for_errors(page, teacher.label, outcome)
 
@@ -402,8 +417,7 @@ def run_load_test(teachers: int = 20, leaders: int = 10) -> dict:
                 outcome.errors.append(f"stopped: {stopped!r}")
             finally:
                 outcome.server_peak_rss_bytes = peak_rss_bytes(server.pid)
-                server.terminate()
-                server.wait(timeout=30)
+                stop(server)
         if "Traceback" in log_path.read_text():
             outcome.errors.append("the server logged a traceback")
         store = Store(data_dir)
