@@ -322,11 +322,15 @@ async def keep_loading(page: Page, label: str, saving, outcome: Outcome) -> None
     turn = 0
     while not saving.done() or turn == 0:
         started = time.perf_counter()
-        if len(titles) > 1:
-            await open_from_menu(page, titles[turn % len(titles)])
-        else:
-            await page.get_by_role("button", name="Clear filters").click()
-            await wait_for_idle(page)
+        try:
+            if len(titles) > 1:
+                await open_from_menu(page, titles[turn % len(titles)])
+            else:
+                await page.get_by_role("button", name="Clear filters").click()
+                await wait_for_idle(page)
+        except PlaywrightTimeout:
+            outcome.errors.append(f"{label.split(' · ')[0]}: a page did not finish")
+            return
         outcome.leader_load_seconds.append(time.perf_counter() - started)
         await check_for_errors(page, label, outcome)
         turn += 1
