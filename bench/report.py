@@ -68,7 +68,13 @@ def _page_row(page: dict, floor: float) -> str:
 def _operations(app: dict) -> list[str]:
     save, snapshot = app["save"], app["snapshot"]
     roster = app["roster_import"]
+    check = app.get("snapshot_file_check")
+    checked = [] if check is None else [
+        f"snapshot files checked before history is read ({check['files']:,}): "
+        f"first in a process {check['first_s']:.2f} s, then {ms(check['again_s'])} ms"
+    ]  # fmt: skip
     return [
+        *checked,
         f"save {save['cells']} cells: {ms(save['median_s'])} ms median, "
         f"{ms(save['p95_s'])} ms p95 ({save['saved']}/{save['expected']} written)",
         f"trust snapshot ({snapshot['schools']} schools, {snapshot['rows']:,} rows): "

@@ -66,6 +66,9 @@ def run_app(data_dir: Path, work_dir: Path, repeat: int, only: list | None) -> d
     os.environ[TODAY_VARIABLE] = TODAY.isoformat()
     store = open_store(str(data_dir))
     result = {"holdings": holdings(store), "floor": pages.time_floor(repeat)}
+    # First, before any page has read history: a server's first start checks
+    # every snapshot file whole, once; later reads only look at the folders.
+    result["snapshot_file_check"] = writes.time_snapshot_check(store)
     steps = {
         "pages": lambda: [
             pages.time_page(store, page, role, repeat).summary()
