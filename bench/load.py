@@ -237,7 +237,10 @@ async def choose(page: Page, label: str, option: str) -> None:
     box = page.get_by_role("combobox", name=label)
     await box.click()
     await box.fill(option)
-    await page.get_by_role("option", name=option, exact=True).click()
+    try:
+        await page.get_by_role("option", name=option, exact=True).click(timeout=30_000)
+    except PlaywrightTimeout:  # the list is slow to draw: the first match is it
+        await page.keyboard.press("Enter")
     await wait_for_idle(page)
 
 
