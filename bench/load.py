@@ -54,7 +54,7 @@ CELLS_PER_TEACHER = 2
 SUBJECT = "Maths"
 DEADLINE_SECONDS = 900
 STEP_TIMEOUT_MS = 120_000
-SAVE_TIMEOUT_MS = 300_000
+SAVE_TIMEOUT_MS = int(os.environ.get("LIVETRACK_LOAD_SAVE_MS", 300_000))
 CELL_ATTEMPTS = 4
 PREPARING_AT_ONCE = 4  # sessions signing in together: two cores, thirty tabs
 LEADER_PAGES = ["Overview", "Snapshots"]  # those in a leader's menu are visited
@@ -309,6 +309,8 @@ async def press_save(page: Page, teacher: Teacher, outcome: Outcome) -> None:
         )
     except PlaywrightTimeout:
         outcome.errors.append(f"Teacher: no Saved message in {SAVE_TIMEOUT_MS} ms")
+        SCREENSHOTS.mkdir(exist_ok=True)
+        await page.screenshot(path=str(SCREENSHOTS / f"save-{teacher.staff_id}.png"))
         return
     outcome.save_seconds.append(time.perf_counter() - started)
     await check_for_errors(page, teacher.label, outcome)
