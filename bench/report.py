@@ -143,3 +143,38 @@ def check_targets(size: dict) -> list[dict]:
 
 def _target(what: str, seconds: float, met: bool) -> dict:
     return {"target": what, "measured": f"{ms(seconds)} ms median (cold)", "met": met}
+
+
+def markdown(name: str, size: dict) -> str:
+    """One size's pages as a Markdown table, for the README's performance section."""
+    app = size["app"]
+    floor = app["floor"]["median_s"]
+    lines = [
+        f"**{name}** (floor {ms(floor)} ms; peak memory "
+        f"{app['peak_rss_bytes'] / GB:.2f} GB)",
+        "",
+        "| page | role | cold median | cold p95 | cpu | warm | SQL | raw SQL "
+        "| 2 x raw + floor |",
+        "| --- | --- | --: | --: | --: | --: | --: | --: | --: |",
+    ]
+    for page in app["pages"]:
+        bound = QUERY_OVERHEAD_FACTOR * page["raw_sql_s"] + floor
+        lines.append(
+            f"| {page['title']} | {page['role']} | {ms(page['cold']['median_s'])} "
+            f"| {ms(page['cold']['p95_s'])} | {ms(page.get('cold_cpu_median_s'))} "
+            f"| {ms(page['warm']['median_s'])} | {ms(page['cold_sql_median_s'])} "
+            f"| {ms(page['raw_sql_s'])} | {ms(bound)} |"
+        )
+    return "\n".join(
+        [*lines, "", *_operations(app), *_history(app, size.get("pandas", {}))]
+    )
+
+
+if __name__ == "__main__":  # python -m bench.report RESULTS.json: the tables
+    import json
+    import sys
+    from pathlib import Path
+
+    report = json.loads(Path(sys.argv[1]).read_text())
+    for size_name, measured in report["sizes"].items():
+        print(markdown(size_name, measured), "\n")
