@@ -3,7 +3,8 @@
 import logging
 import re
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -16,6 +17,9 @@ from livetrack.paths import database_path, snapshots_dir
 from livetrack.store.migrations import apply_migrations
 
 log = logging.getLogger(__name__)
+
+# Told of every read query a Store runs: its SQL, parameters and seconds taken.
+Tracer = Callable[[str, list | dict, float], None]
 
 CONNECTION_CONFIG = {
     "autoinstall_known_extensions": False,
@@ -39,6 +43,7 @@ class Store:
         self._connection = _connect(database_path(self.data_dir))
         self._version = 0
         self._version_lock = threading.Lock()
+        self.tracer: Tracer | None = None
         # Held while snapshot files are written, rewritten or copied.
         self.files_lock = threading.RLock()
         apply_migrations(self._connection)
@@ -57,17 +62,23 @@ class Store:
 
     def frame(self, sql: str, params: list | dict | None = None) -> pd.DataFrame:
         """Run one read query on its own cursor and return the rows as a DataFrame."""
-        with self.cursor() as cursor:
-            return cursor.execute(sql, params or []).df()
+        return self._run(sql, params, lambda result: result.df())
 
     def rows(self, sql: str, params: list | dict | None = None) -> list[tuple]:
-        with self.cursor() as cursor:
-            return cursor.execute(sql, params or []).fetchall()
+        return self._run(sql, params, lambda result: result.fetchall())
 
     def value(self, sql: str, params: list | dict | None = None):
-        with self.cursor() as cursor:
-            row = cursor.execute(sql, params or []).fetchone()
+        row = self._run(sql, params, lambda result: result.fetchone())
         return None if row is None else row[0]
+
+    def _run(self, sql: str, params, fetch: Callable):
+        """Execute and fetch on a fresh cursor, telling the tracer (if any) the time."""
+        started = time.perf_counter()
+        with self.cursor() as cursor:
+            answer = fetch(cursor.execute(sql, params or []))
+        if self.tracer is not None:
+            self.tracer(sql, params or [], time.perf_counter() - started)
+        return answer
 
     @contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
