@@ -20,8 +20,10 @@ log = logging.getLogger(__name__)
 
 # Every live-status read starts from this: one row per pupil on roll per
 # subject tracked for their year group, as at a moment in time. Parameters,
-# in order: academic year, as-at time, then the as-at time twice more for
-# the roll (joined before it, not left by it); the scope's condition follows.
+# in order: academic year, as-at time, the scope's condition on the log (so
+# that a school's read never scans the trust's log), the as-at time twice
+# more for the roll (joined before it, not left by it), and the scope's
+# condition on pupils and subjects.
 LIVE_STATUSES = """
 with latest as (
     select pupil_id, subject_id,
@@ -33,6 +35,8 @@ with latest as (
            max(changed_at) as changed_at
     from status_changes
     where academic_year = ? and changed_at <= ?
+      and {log_scope}
+      and pupil_id in (select q.id from pupils q where {pupil_scope})
     group by pupil_id, subject_id
 )
 select p.id as pupil_id, p.school_id, p.class_id, c.name as class_name,
@@ -58,8 +62,17 @@ def live_statuses_sql(scope: Scope, academic_year: str, as_at: datetime | None):
         school="p.school_id", klass="p.class_id", subject="s.id",
         year_group="p.year_group",
     )  # fmt: skip
-    sql = LIVE_STATUSES.format(scope=where)
-    return sql, [academic_year, moment, moment, moment, *scope_params]
+    log_scope, log_params = scope.where(subject="subject_id")
+    pupil_scope, pupil_params = scope.where(
+        school="q.school_id", klass="q.class_id", year_group="q.year_group"
+    )
+    sql = LIVE_STATUSES.format(
+        scope=where, log_scope=log_scope, pupil_scope=pupil_scope
+    )
+    return sql, [
+        academic_year, moment, *log_params, *pupil_params,
+        moment, moment, *scope_params,
+    ]  # fmt: skip
 
 
 def load_class_statuses(
@@ -191,31 +204,32 @@ def append_status_changes(
 ) -> int:
     """Append changes to the log in one transaction; returns how many were written."""
     started = time.perf_counter()
-    rows = [
-        [
-            c.pupil_id,
-            c.subject_id,
-            academic_year,
-            c.status,
-            c.evidence,
-            c.note,
-            staff_id,
-        ]
-        for c in changes
+    columns = [
+        [c.pupil_id for c in changes],
+        [c.subject_id for c in changes],
+        [c.status for c in changes],
+        [c.evidence for c in changes],
+        [c.note for c in changes],
     ]
     with store.transaction() as cursor:
-        cursor.executemany(
-            "insert into status_changes"
-            " (pupil_id, subject_id, academic_year, status, evidence, note, changed_by)"
-            " values (?, ?, ?, ?, ?, ?, ?)",
-            rows,
+        # One statement for the whole save: the lists unnest side by side.
+        cursor.execute(
+            """
+            insert into status_changes
+                (pupil_id, subject_id, status, evidence, note, academic_year,
+                 changed_by)
+            select unnest(?::integer[]), unnest(?::integer[]),
+                   unnest(?::varchar[]), unnest(?::varchar[]), unnest(?::varchar[]),
+                   ?, ?
+            """,
+            [*columns, academic_year, staff_id],
         )
     log.info(
         "saved %d status changes in %.0f ms",
-        len(rows),
+        len(changes),
         (time.perf_counter() - started) * 1000,
     )
-    return len(rows)
+    return len(changes)
 
 
 def load_cells_in_scope(
