@@ -7,6 +7,7 @@ shows as typed and never runs.
 """
 
 import io
+import re
 import logging
 
 import openpyxl
@@ -16,11 +17,17 @@ import pandas as pd
 log = logging.getLogger(__name__)
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A signed figure such as "+1.5 pts" or "-3%" is text Excel cannot run.
+SIGNED_FIGURE = re.compile(r"[+-]\d[\d,.]*( pts|%)?")
 
 
 def safe_text(value):
     """A cell's value with any formula-like text made inert."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    if (
+        isinstance(value, str)
+        and value.startswith(FORMULA_STARTS)
+        and not SIGNED_FIGURE.fullmatch(value)
+    ):
         return "'" + value
     return value
 

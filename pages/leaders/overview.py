@@ -31,7 +31,10 @@ def render_headline(now: pd.DataFrame, before: pd.DataFrame | None, since: str):
             delta_color={"Below": "inverse", "On": "off"}.get(status, "normal"),
             border=True,
         )  # fmt: skip
-        column.caption(f"{count:,} of {total:,} statuses · {pupils:,} pupils")
+        column.caption(
+            f"{count:,} of {total:,} statuses · {pupils:,} "
+            f"pupil{'' if pupils == 1 else 's'}"
+        )
 
 
 def render_heatmap(cells: pd.DataFrame) -> None:
@@ -96,10 +99,10 @@ def render_gaps(gaps: pd.DataFrame) -> None:
     table = pd.DataFrame(
         {
             "Group": gaps["gap"],
-            "n pupils": gaps["group_pupils"],
+            "n pupils": gaps["group_pupils"].astype(int),
             "% Below": gaps["group_below"].map(_percent),
             "% Above": gaps["group_above"].map(_percent),
-            "n compared with": gaps["others_pupils"],
+            "n compared with": gaps["others_pupils"].astype(int),
             "% Below (compared)": gaps["others_below"].map(_percent),
             "% Above (compared)": gaps["others_above"].map(_percent),
             "Gap in % Below": [
