@@ -46,10 +46,11 @@ PAGES = [
     ("Leaders", "pages/leaders/pupil.py", "Pupil profile", "person_search", PUPILS),
     ("Leaders", "pages/leaders/interventions.py", "Interventions", "support", PUPILS),
     ("Teachers", "pages/teachers/record.py", "Record", "edit_note", RECORD),
-    ("Admin", "pages/admin/import_pupils.py", "Import", "upload_file", ADMINISTER),
+    ("Admin", "pages/admin/import_data.py", "Import", "upload_file", ADMINISTER),
     ("Admin", "pages/admin/school.py", "School", "school", ADMINISTER),
     ("Admin", "pages/admin/people.py", "People", "group", ADMINISTER),
     ("Admin", "pages/admin/audit.py", "Audit log", "history", ADMINISTER),
+    ("Admin", "pages/admin/data.py", "Data", "database", ADMINISTER),
 ]
 
 

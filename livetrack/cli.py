@@ -5,7 +5,15 @@ import json
 import sys
 import time
 from datetime import date
+from pathlib import Path
 
+from livetrack.app_requests import app_is_listening, ask_app_for_backup
+from livetrack.backup import (
+    BackupDamaged,
+    make_backup,
+    restore_backup,
+    verify_backup,
+)
 from livetrack.calendar import (
     HALF_TERM_NAMES,
     academic_year_of,
@@ -14,7 +22,12 @@ from livetrack.calendar import (
 )
 from livetrack.demo import DEMO_YEARS, build_demo
 from livetrack.domain import ROLE_NAMES, ROLES
-from livetrack.errors import ImportRejected, LiveTrackError
+from livetrack.erasure import apply_retention, erase_pupil, preview_erasure
+from livetrack.errors import DatabaseInUse, ImportRejected, LiveTrackError
+from livetrack.importers.attendance import import_attendance
+from livetrack.importers.behaviour import import_behaviour
+from livetrack.importers.ctf import import_ctf
+from livetrack.importers.kinds import parse_mapping
 from livetrack.importers.pupils import import_pupils
 from livetrack.paths import resolve_data_dir
 from livetrack.scheduler import now
@@ -23,6 +36,7 @@ from livetrack.scope import Scope
 from livetrack.snapshots import snapshot_exists, take_due_snapshots, take_snapshot
 from livetrack.store import Store, database_exists
 from livetrack.store.audit import SNAPSHOT_REPLACED, log_event
+from livetrack.store.erasure import find_pupil_id
 from livetrack.store.info import count_holdings
 from livetrack.store.people import (
     add_person,
@@ -37,6 +51,18 @@ from livetrack.store.schools import (
     load_schools,
     load_subjects,
 )
+from livetrack.store.snapshots import readable_snapshot_files
+
+# What to do instead while the app holds the database, by command.
+APP_ACTIONS = {
+    "import": "import the file on the app's Import page",
+    "info": "the app's Overview shows the same figures",
+    "snapshot": "take the snapshot on the app's Snapshots page",
+    "backup": "make the backup on the app's Data page (Admin, then Data)",
+    "verify": "the app's Data page checks the snapshot files",
+    "erase": "erase the pupil on the app's Data page",
+    "retention": "apply the retention period on the app's Data page",
+}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -44,7 +70,16 @@ def main(argv: list[str] | None = None) -> int:
     arguments = _parser().parse_args(argv)
     try:
         return arguments.command(arguments)
-    except ImportRejected as rejected:
+    except DatabaseInUse as in_use:
+        action = APP_ACTIONS.get(
+            getattr(arguments, "action", None), "use the app's own page for it"
+        )
+        _say(
+            f"{in_use} Only one program can use it at a time: while the app is "
+            f"running, {action}; or stop the app first, then run this again."
+        )
+        return 1
+    except (ImportRejected, BackupDamaged) as rejected:
         _say(str(rejected))
         for problem in rejected.problems:
             _say(problem)
@@ -75,28 +110,15 @@ def _parser() -> argparse.ArgumentParser:
         default=DEMO_YEARS,
         help=f"academic years of history, this one included (default {DEMO_YEARS})",
     )
-    demo.set_defaults(command=run_demo)
+    demo.set_defaults(command=run_demo, action="demo")
 
-    importer = commands.add_parser("import", help="bring in data from the school's MIS")
-    kinds = importer.add_subparsers(required=True, metavar="kind")
-    pupils = kinds.add_parser("pupils", help="a pupil roster exported as CSV or Excel")
-    pupils.add_argument("file")
-    pupils.add_argument(
-        "--school", help="the school's name, when the file starts a new database"
-    )
-    pupils.add_argument(
-        "--school-id", type=int, help="which school, when there are several"
-    )
-    pupils.add_argument(
-        "--dry-run", action="store_true", help="check the file, write nothing"
-    )
-    pupils.set_defaults(command=run_import_pupils)
+    _import_parsers(commands)
 
     info = commands.add_parser("info", help="what the database holds")
     info.add_argument(
         "--json", action="store_true", help="one JSON object, for scripts"
     )
-    info.set_defaults(command=run_info)
+    info.set_defaults(command=run_info, action="info")
 
     snapshot = commands.add_parser("snapshot", help="take this half-term's snapshot")
     snapshot.add_argument(
@@ -107,7 +129,7 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="take every snapshot due (each half-term ended and not yet taken)",
     )
-    snapshot.set_defaults(command=run_snapshot)
+    snapshot.set_defaults(command=run_snapshot, action="snapshot")
 
     calendar = commands.add_parser(
         "calendar", help="show or set a school's half-term dates and tracking start"
@@ -133,6 +155,7 @@ def _parser() -> argparse.ArgumentParser:
     new_year.add_argument("--school-id", type=int, help="which school, if several")
     new_year.set_defaults(command=run_new_year)
     _add_users_commands(commands)
+    _add_durability_commands(commands)
     return parser
 
 
@@ -189,6 +212,94 @@ def _academic_year(text: str) -> str:
     return text
 
 
+def _add_durability_commands(commands) -> None:
+    backup = commands.add_parser(
+        "backup", help="copy every table and snapshot into a new or empty folder"
+    )
+    backup.add_argument("folder")
+    backup.set_defaults(command=run_backup, action="backup")
+
+    restore = commands.add_parser(
+        "restore", help="rebuild a data folder from a backup, checked equal to it"
+    )
+    restore.add_argument("folder", help="the backup folder")
+    restore.add_argument(
+        "--data-dir", dest="restore_into",
+        help="the new or empty data folder to rebuild (default: the data folder)",
+    )  # fmt: skip
+    restore.add_argument(
+        "--skip-damaged-snapshots", action="store_true",
+        help="restore everything else when some snapshot files are damaged",
+    )  # fmt: skip
+    restore.set_defaults(command=run_restore, action="restore")
+
+    verify = commands.add_parser(
+        "verify", help="check a backup's checksums, or the data folder's snapshots"
+    )
+    verify.add_argument("folder", nargs="?", help="a backup (default: check data)")
+    verify.set_defaults(command=run_verify, action="verify")
+
+    erase = commands.add_parser("erase", help="erase one pupil everywhere, for good")
+    which = erase.add_mutually_exclusive_group(required=True)
+    which.add_argument("--pupil", type=int, help="the pupil's LiveTrack id")
+    which.add_argument("--upn", help="the pupil's UPN")
+    erase.add_argument(
+        "--confirm", action="store_true", help="erase (without it: say what would go)"
+    )
+    erase.set_defaults(command=run_erase, action="erase")
+
+    retention = commands.add_parser(
+        "retention", help="remove leavers' personal data after the retention period"
+    )
+    retention.add_argument(
+        "--years", help="years after leaving (default: the saved setting, else 6)"
+    )
+    retention.add_argument(
+        "--dry-run", action="store_true", help="count what would go, remove nothing"
+    )
+    retention.set_defaults(command=run_retention, action="retention")
+
+
+def _import_parsers(commands) -> None:
+    importer = commands.add_parser("import", help="bring in data from the school's MIS")
+    kinds = importer.add_subparsers(required=True, metavar="kind")
+    pupils = _import_parser(kinds, "pupils", "a pupil roster exported as CSV or Excel")
+    pupils.add_argument(
+        "--school", help="the school's name, when the file starts a new database"
+    )
+    ctf = _import_parser(kinds, "ctf", "a DfE Common Transfer File (XML)")
+    ctf.add_argument(
+        "--class",
+        dest="new_pupils_class",
+        help="the class for pupils LiveTrack does not know yet (else they are "
+        "listed and left out: a CTF carries no class)",
+    )
+    _import_parser(kinds, "attendance", "sessions per pupil for a date range (CSV)")
+    _import_parser(kinds, "behaviour", "behaviour incidents (CSV)")
+
+
+def _import_parser(kinds, code: str, help_text: str) -> argparse.ArgumentParser:
+    parser = kinds.add_parser(code, help=help_text)
+    parser.add_argument("file")
+    parser.add_argument(
+        "--school-id", type=int, help="which school, when there are several"
+    )
+    if code != "ctf":
+        parser.add_argument(
+            "--column",
+            action="append",
+            default=[],
+            metavar="DETAIL=HEADER",
+            help="the header of a detail LiveTrack does not recognise, e.g. "
+            '--column "UPN=Pupil Ref"; remembered for the school\'s next file',
+        )
+    parser.add_argument(
+        "--dry-run", action="store_true", help="check the file, write nothing"
+    )
+    parser.set_defaults(command=run_import, kind=code, action="import")
+    return parser
+
+
 def _say(message: str) -> None:
     print(message, file=sys.stderr)
 
@@ -232,20 +343,65 @@ def run_demo(arguments) -> int:
     return 0
 
 
-def run_import_pupils(arguments) -> int:
+def run_import(arguments) -> int:
+    """Check a file whole, then (unless a dry run) import all of it, or nothing."""
     started = time.perf_counter()
-    store = _open_store(arguments, must_exist=False)
-    summary = import_pupils(
+    kind = arguments.kind
+    mapping = parse_mapping(kind, getattr(arguments, "column", []))
+    store = _open_store(arguments, must_exist=kind != "pupils")
+    summary = IMPORTERS[kind](store, arguments, mapping)
+    verb = "Checked (nothing was changed)" if arguments.dry_run else "Imported"
+    _say(f"{verb} in {time.perf_counter() - started:.1f} s: {summary}")
+    return 0
+
+
+def _import_pupils(store, arguments, mapping):
+    return import_pupils(
         store,
         arguments.file,
         school_id=arguments.school_id,
         school_name=arguments.school,
         dry_run=arguments.dry_run,
         progress=_progress,
+        mapping=mapping,
     )
-    verb = "Checked" if arguments.dry_run else "Imported"
-    _say(f"{verb} in {time.perf_counter() - started:.1f} s: {summary}")
-    return 0
+
+
+def _import_ctf(store, arguments, mapping):
+    summary = import_ctf(
+        store,
+        arguments.file,
+        school_id=arguments.school_id,
+        new_pupils_class=arguments.new_pupils_class,
+        dry_run=arguments.dry_run,
+    )
+    if summary.not_added:
+        _say(
+            f"{summary.not_added} pupils in the CTF are not in LiveTrack and were "
+            "left out: a CTF carries no class. Import them with the pupil list, "
+            "or again with --class NAME."
+        )
+    return summary
+
+
+def _import_attendance(store, arguments, mapping):
+    return import_attendance(
+        store, arguments.file, arguments.school_id, arguments.dry_run, mapping
+    )
+
+
+def _import_behaviour(store, arguments, mapping):
+    return import_behaviour(
+        store, arguments.file, arguments.school_id, arguments.dry_run, mapping
+    )
+
+
+IMPORTERS = {
+    "pupils": _import_pupils,
+    "ctf": _import_ctf,
+    "attendance": _import_attendance,
+    "behaviour": _import_behaviour,
+}
 
 
 def run_info(arguments) -> int:
@@ -434,3 +590,120 @@ def run_new_year(arguments) -> int:
     plan = start_new_year(store, Scope.everything(), None, int(school.id), now())
     _say(f"{school['name']} has started {plan.to_year}. {plan.describe()}")
     return 0
+
+
+def run_backup(arguments) -> int:
+    try:
+        store = _open_store(arguments)
+    except DatabaseInUse as in_use:
+        data_dir = resolve_data_dir(arguments.data_dir)
+        if not app_is_listening(data_dir, in_use.holder_pid):
+            raise
+        _say("The app is running, so it makes the backup while teachers save.")
+        reply = ask_app_for_backup(data_dir, Path(arguments.folder))
+        return _report_backup(
+            reply["folder"], reply["rows"], reply["snapshots"], reply["bytes"],
+            reply["left_out"], reply["seconds"],
+        )  # fmt: skip
+    info = make_backup(store, Path(arguments.folder), progress=_progress)
+    return _report_backup(
+        info.folder, info.rows, info.snapshots, info.bytes, info.left_out,
+        info.seconds,
+    )  # fmt: skip
+
+
+def _report_backup(folder, rows, snapshots, size, left_out, seconds) -> int:
+    _say(
+        f"Backed up {len(rows)} tables ({sum(rows.values()):,} rows) and "
+        f"{snapshots} snapshot file(s), {size / 1e6:.1f} MB, to {folder} "
+        f"in {seconds:.1f} s."
+    )
+    for name, problem in left_out.items():
+        _say(f"Left out ({problem}): {name}")
+    return 1 if left_out else 0
+
+
+def run_restore(arguments) -> int:
+    target = resolve_data_dir(arguments.restore_into or arguments.data_dir)
+    info = restore_backup(
+        Path(arguments.folder), target,
+        skip_damaged_snapshots=arguments.skip_damaged_snapshots, progress=_progress,
+    )  # fmt: skip
+    _say(
+        f"Restored {len(info.rows)} tables ({sum(info.rows.values()):,} rows) and "
+        f"{info.snapshots} snapshot file(s) into {info.data_dir}, checked equal to "
+        f"the backup, in {info.seconds:.1f} s."
+    )
+    for name in info.skipped:
+        _say(f"Not restored, as it was damaged or missing: {name}")
+    return 0
+
+
+def run_verify(arguments) -> int:
+    if arguments.folder:
+        problems = verify_backup(Path(arguments.folder))
+        what = f"The backup in {arguments.folder}"
+    else:
+        store = _open_store(arguments)
+        problems = readable_snapshot_files(store).unreadable
+        what = f"The snapshot files in {store.data_dir}"
+    for name, problem in problems.items():
+        _say(f"{name}: {problem}")
+    if problems:
+        _say(f"{what}: {len(problems)} file(s) damaged or missing, named above.")
+        return 1
+    _say(f"{what}: every file is whole.")
+    return 0
+
+
+def run_erase(arguments) -> int:
+    store = _open_store(arguments)
+    pupil_id = arguments.pupil
+    if pupil_id is None:
+        pupil_id = find_pupil_id(store, arguments.upn)
+        if pupil_id is None:
+            raise LiveTrackError(f"No pupil here has the UPN {arguments.upn}.")
+    everything = Scope.everything()
+    if not arguments.confirm:
+        preview = preview_erasure(store, everything, pupil_id)
+        _say(
+            f"Erasing pupil {pupil_id} would remove {_counted(preview.rows)}, and "
+            f"{preview.snapshot_rows} row(s) from {preview.snapshot_files} snapshot "
+            "file(s). This cannot be undone. Run again with --confirm to erase."
+        )
+        return 1
+    result = erase_pupil(store, everything, None, pupil_id)
+    _say(
+        f"Erased pupil {pupil_id}: {_counted(result.rows)}, and "
+        f"{result.snapshot_rows} row(s) from {result.snapshot_files} snapshot "
+        "file(s). Backups made from now on do not hold them; older backups still "
+        "do, until they are deleted."
+    )
+    return 0
+
+
+def run_retention(arguments) -> int:
+    store = _open_store(arguments)
+    result = apply_retention(
+        store, Scope.everything(), None, date.today(), years=arguments.years,
+        dry_run=arguments.dry_run,
+    )  # fmt: skip
+    period = f"{result.years} year{'s' if result.years != 1 else ''}"
+    when = f"left on or before {result.left_by:%-d %B %Y} ({period} ago)"
+    if not result.pupils:
+        _say(f"No pupil {when}: nothing to remove.")
+        return 0
+    years = ", ".join(f"{n} in {year}" for year, n in result.by_leaving_year.items())
+    verb = "Removed" if result.done else "Would remove"
+    _say(
+        f"{verb} the personal data of {result.pupils} pupil(s) who {when} "
+        f"(left {years}): {_counted(result.rows)}. Their snapshot rows stay, "
+        "without names, for the school's trends."
+    )
+    return 0
+
+
+def _counted(rows: dict[str, int]) -> str:
+    """'1 row of pupils, 40 of status_changes' for the tables with rows."""
+    parts = [f"{n:,} of {table}" for table, n in rows.items() if n]
+    return ("rows: " + ", ".join(parts)) if parts else "no rows from the tables"

@@ -167,7 +167,8 @@ def review_intervention(
         raise InvalidInput("The review cannot be before the intervention started.")
     with store.transaction() as cursor:
         review_id = insert_review(cursor, {
-            "intervention_id": intervention_id, "outcome": outcome,
+            "intervention_id": intervention_id,
+            "pupil_id": int(intervention["pupil_id"]), "outcome": outcome,
             "note": note or None, "reviewed_on": reviewed_on,
             "recorded_by": staff_id,
         })  # fmt: skip

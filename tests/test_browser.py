@@ -10,7 +10,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page, expect, sync_playwright
 
 from livetrack.demo import build_demo
 from livetrack.filters import Filters
@@ -189,11 +189,11 @@ def test_a_teachers_below_reaches_the_overview(page, app_url, demo):
     )
     page.get_by_role("option", name="▼ Below").click()
     wait_for_idle(page)
-    assert page.get_by_text("1 change to save").is_visible()
+    expect(page.get_by_text("1 change to save")).to_be_visible(timeout=30_000)
     choose(page, "Evidence for these changes", "Quiz")
     page.get_by_role("button", name="Save changes").click()
     wait_for_idle(page)
-    assert page.get_by_text("Saved 1 change.").is_visible()
+    expect(page.get_by_text("Saved 1 change.")).to_be_visible(timeout=30_000)
 
     page.screenshot(path=str(SCREENSHOTS / "record-saved.png"), full_page=True)
     assert maths_below_on_overview(page) == before + 1

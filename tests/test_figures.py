@@ -151,3 +151,15 @@ def test_a_governor_never_gets_a_pupil_row(store, school):
     with pytest.raises(NotAllowed):
         roll_up_pupils(store, governor, live(governor), Filters())
     assert count_facts(store, live(governor), Filters()).iloc[0]["total"] == 14
+
+
+def test_a_half_term_inside_a_year_to_date_row_is_not_counted_twice(store, school):
+    amy = school["pupils"]["Amy"]
+    autumn_1 = attendance(amy, 76, 60)
+    to_date = {**attendance(amy, 120, 108), "ends_on": date(2026, 12, 2)}
+    with store.transaction() as cursor:
+        insert_attendance(cursor, pd.DataFrame([autumn_1, to_date]))
+    pupils = roll_up_pupils(store, EVERYTHING, live(), Filters()).set_index(
+        "first_name"
+    )
+    assert pupils.loc["Amy", "attendance_percent"] == 90.0

@@ -1,5 +1,6 @@
 """The pupil roster import: aliases, encodings, values, whole-file checks, re-import."""
 
+import json
 import logging
 from datetime import date
 from pathlib import Path
@@ -24,10 +25,13 @@ from livetrack.importers.fields import (
     read_sex,
     read_year_group,
 )
+from livetrack.importers.table import MissingColumns
 from livetrack.scope import Scope
 from livetrack.store import Store
+from livetrack.store.imports import load_column_mapping
 from livetrack.store.pupils import load_roster
 from livetrack.store.schools import (
+    add_staff,
     add_subject,
     create_school,
     ensure_office_account,
@@ -632,3 +636,133 @@ def test_garbage_is_rejected_and_changes_nothing(filled_store, tmp_path, garbage
         assert rejection.problems
 
     pd.testing.assert_frame_equal(load_roster(filled_store, 1), before)
+
+
+# More of what real exports hold
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        # Arbor
+        "UPN,Legal First Name,Legal Last Name,Preferred First Name,Date of Birth,"
+        "Gender,Year Group,Registration Form,SEN Status,Pupil Premium,FSM,EAL",
+        # SIMS
+        "UPN,Legal Forename,Legal Surname,Preferred Forename,DOB,Gender,"
+        "NC Year Actual,Reg Group,SEN Provision,PP Indicator,FSM Eligible,"
+        "Home Language",
+        # Bromcom
+        "Unique Pupil Number,Forenames,Surname,Known As,Birth Date,Sex,Curriculum Year,"
+        "Form Group,SEND Status,PP Eligible,Free School Meals,EAL Status",
+        # ScholarPack
+        "Pupil UPN,Pupil Forename,Pupil Surname,Chosen Name,Pupil Date of Birth,"
+        "Legal Sex,Year Taught In,Class Name,SEN Stage,Pupil Premium Eligible,"
+        "FSM Eligibility,First Language",
+        # Hand-made
+        "upn,first name,last name,nickname?,d.o.b.,boy/girl?,yr,class,send,"
+        "disadvantaged,fsm?,eal?",
+    ],
+)
+def test_each_mis_header_row_finds_the_required_details(header):
+    found = match_headers(header.split(","))
+
+    required = {f.column for f in FIELDS if f.required}
+    assert required <= set(found)
+    assert {"send"} <= set(found)
+
+
+@pytest.mark.parametrize(
+    ("text", "year_group"),
+    [("F2", 0), ("FS2", 0), ("Reception Year", 0), ("3.0", 3), ("Year Group 4", 4),
+     ("six", 6), ("National Curriculum Year 2", 2)],
+)  # fmt: skip
+def test_more_year_group_spellings(text, year_group):
+    assert read_year_group(text) == year_group
+
+
+@pytest.mark.parametrize("text", ["F1", "FS1", "Pre-school"])
+def test_the_first_foundation_year_is_nursery(text):
+    with pytest.raises(BadValue, match="is Nursery"):
+        read_year_group(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "provision"),
+    [("K - SEN Support", "K"), ("EHC Plan (E)", "E"), ("No SEN (N)", "N"),
+     ("N - No Special Educational Need", "N"), ("Education, Health and Care Plan",
+     "E"), ("School Action", "K"), ("Statemented", "E"), ("None", "N")],
+)  # fmt: skip
+def test_sen_codes_beside_their_words(text, provision):
+    assert read_send(text) == provision
+
+
+def test_a_code_beside_words_that_disagree_is_refused():
+    with pytest.raises(BadValue):
+        read_send("K - EHC Plan")
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [("yes", True), ("TRUE", True), ("1.0", True), ("Eligible", True), ("✓", True),
+     ("x", True), ("Not eligible", False), ("0.0", False), ("false", False)],
+)  # fmt: skip
+def test_more_flag_spellings(text, flag):
+    assert read_flag(text) is flag
+
+
+@pytest.mark.parametrize(
+    "text", ["4 November 2021", "04 Nov 2021", "04-Nov-2021", "2021/11/04", "44504"]
+)
+def test_more_date_spellings(text):
+    assert read_date(text) == date(2021, 11, 4)
+
+
+@pytest.mark.parametrize("text", ["=1+1", "+44 7700", "-cmd", "@SUM(A1)"])
+def test_a_name_that_a_spreadsheet_would_run_is_refused(write, text):
+    with pytest.raises(ImportRejected) as rejection:
+        read_roster(write(roster_file(pupil(1, first=text))), TODAY)
+
+    assert "starts like a spreadsheet formula" in problems_of(rejection)[0]
+
+
+# Headers the school names, and who imported what
+
+
+def test_a_header_the_school_named_is_used_and_remembered(store, write):
+    renamed = THREE_PUPILS.replace("UPN,", "Pupil Ref,", 1)
+    with pytest.raises(MissingColumns) as missing:
+        import_pupils(store, write(renamed), today=TODAY)
+    assert [field.column for field in missing.value.missing] == ["upn"]
+    assert "Pupil Ref" in missing.value.headers
+
+    import_pupils(store, write(renamed), today=TODAY, mapping={"upn": "Pupil Ref"})
+    again = import_pupils(store, write(renamed), today=TODAY)
+
+    assert load_column_mapping(store, 1, "pupils") == {"upn": "Pupil Ref"}
+    assert (again.added, again.unchanged) == (0, 3)
+
+
+def test_every_import_is_recorded_with_its_file_and_counts(store, write):
+    import_pupils(store, write(THREE_PUPILS), today=TODAY)
+    import_pupils(store, write(roster_file(pupil(1))), today=TODAY, staff_id=None)
+
+    events = store.rows(
+        "select staff_id, school_id, details from audit_log where action = 'import'"
+        " order by id"
+    )
+    office = ensure_office_account(store.cursor(), 1)
+    assert [(staff, school) for staff, school, _ in events] == [(office, 1)] * 2
+    assert json.loads(events[1][2]) == {
+        "kind": "pupils", "file": "pupils.csv", "added": 0, "updated": 0, "left": 2,
+        "unchanged": 1, "classes_created": 0,
+    }  # fmt: skip
+
+
+def test_an_import_by_a_person_is_recorded_against_them(store, write):
+    import_pupils(store, write(THREE_PUPILS), today=TODAY)
+    with store.transaction() as cursor:
+        admin = add_staff(cursor, 1, "Ms Admin", "a@test.invalid", "admin")
+
+    import_pupils(store, write(roster_file(pupil(1))), today=TODAY, staff_id=admin)
+
+    assert store.value("select max(staff_id) from audit_log") == admin

@@ -8,7 +8,9 @@ import pytest
 
 from livetrack.calendar import default_half_terms, default_tracking_start
 from livetrack.cli import main
+from livetrack.demo import build_demo
 from livetrack.errors import InvalidInput, NotAllowed
+from livetrack.paths import DATA_DIR_VARIABLE
 from livetrack.schoolyear import (
     load_calendar,
     next_class_name,
@@ -24,7 +26,9 @@ from livetrack.store.statuses import (
     append_status_changes,
     live_statuses_sql,
 )
+from livetrack.ui.context import TODAY_VARIABLE, open_store
 from tests.conftest import ACADEMIC_YEAR, pupil_row
+from tests.test_pages import open_page, signed_in_app
 
 SUMMER_HOLIDAY = datetime(2027, 7, 28, 10, tzinfo=UTC)
 NEXT_YEAR = "2027-28"
@@ -173,3 +177,27 @@ def test_the_new_year_command_runs_once(store, school_with_year_6, monkeypatch, 
     assert "has started 2027-28. 7 pupils move up" in capsys.readouterr().err
     assert main(["--data-dir", data_dir, "new-year"]) == 1
     assert "started once" in capsys.readouterr().err
+
+
+def test_an_admin_starts_the_new_year_on_the_school_page(tmp_path, monkeypatch):
+    monkeypatch.setenv(DATA_DIR_VARIABLE, str(tmp_path))
+    monkeypatch.setenv(TODAY_VARIABLE, "2027-07-28")
+    store = open_store(str(tmp_path))
+    build_demo(store, today=date(2026, 12, 3), years=1)
+    in_year_5 = store.value("select count(*) from pupils where year_group = 5")
+    app = open_page(signed_in_app(store, "admin"), "pages/admin/school.py")
+
+    start = next(b for b in app.button if b.label == "Start 2027-28")
+    assert start.disabled
+    app.checkbox(key="new-year-sure").check().run()
+    next(b for b in app.button if b.label == "Start 2027-28").click().run()
+
+    assert not app.exception
+    assert any("2027-28 has started" in s.value for s in app.success)
+    assert (
+        store.value(
+            "select count(*) from pupils where year_group = 6 and left_on is null"
+        )
+        == in_year_5
+    )
+    assert store.value("select count(*) from pupils where year_group = 0") == 0

@@ -34,10 +34,11 @@ PAGES = [
     ("pages/leaders/interventions.py", "headteacher"),
     ("pages/leaders/interventions.py", "subject_lead"),
     ("pages/teachers/record.py", "teacher"),
-    ("pages/admin/import_pupils.py", "admin"),
+    ("pages/admin/import_data.py", "admin"),
     ("pages/admin/school.py", "admin"),
     ("pages/admin/people.py", "admin"),
     ("pages/admin/audit.py", "admin"),
+    ("pages/admin/data.py", "admin"),
 ]
 
 
@@ -155,6 +156,8 @@ def test_an_admin_renames_the_school(app, demo_store):
 
 LEADER_PAGES = [
     "pages/leaders/overview.py",
+    "pages/leaders/trends.py",
+    "pages/leaders/compare.py",
     "pages/leaders/triangulation.py",
     "pages/leaders/area.py",
     "pages/leaders/reviews.py",

@@ -122,9 +122,7 @@ def test_taking_a_snapshot_twice_is_refused_unless_replacing(store, school):
 def test_a_failed_write_leaves_no_partial_snapshot(store, school):
     take_snapshot(store, school["id"], AUTUMN_1)
     with (
-        mock.patch(
-            "livetrack.snapshots.pq.write_table", side_effect=OSError("disk full")
-        ),
+        mock.patch("livetrack.files.pq.write_table", side_effect=OSError("disk full")),
         pytest.raises(OSError),
     ):
         take_snapshot(store, school["id"], AUTUMN_1, replace=True)

@@ -25,7 +25,7 @@ def test_a_second_process_is_told_in_plain_words(store):
     result = subprocess.run(
         [sys.executable, "-c", opener], capture_output=True, text=True
     )
-    assert "open in another program" in result.stdout
+    assert "in use by another program" in result.stdout
     assert result.stderr == ""
 
 

@@ -2,7 +2,10 @@
 
 An importer never writes part of a file: it checks the whole file first and
 raises ImportRejected listing every problem, or writes all of it in one
-transaction.
+transaction, with the audit event that says who imported which file.
+Each kind (pupils, ctf, attendance, behaviour) reads, plans (what will
+change, for a preview) and applies in three steps, and import_<kind> runs
+all three.
 """
 
 from livetrack.importers.pupils import (

@@ -36,7 +36,7 @@ def unreadable(problem: str = NOT_READABLE) -> ImportRejected:
 
 def read_rows(source: Source) -> list[list[str]]:
     """Every row of a CSV or .xlsx file as a list of cell texts."""
-    data = _read_bytes(source)
+    data = read_source_bytes(source)
     if data.startswith(XLSX_SIGNATURE):
         return _workbook_rows(data)
     if data.startswith(OLD_EXCEL_SIGNATURE):
@@ -47,7 +47,8 @@ def read_rows(source: Source) -> list[list[str]]:
     return _csv_rows(_decode(data))
 
 
-def _read_bytes(source: Source) -> bytes:
+def read_source_bytes(source: Source) -> bytes:
+    """The bytes of a path, an upload or bytes themselves."""
     if isinstance(source, bytes):
         return source
     if hasattr(source, "read"):

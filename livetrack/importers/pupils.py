@@ -7,6 +7,7 @@ apply_roster writes the plan in one transaction. import_pupils runs all three.
 """
 
 import logging
+import os
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -24,11 +25,18 @@ from livetrack.calendar import (
 from livetrack.domain import SEND_PROVISIONS, SEXES, year_group_label
 from livetrack.errors import ImportRejected
 from livetrack.importers.fields import DETAIL_LABELS as FILE_DETAIL_LABELS
+from livetrack.importers.fields import Mapping
 from livetrack.importers.files import Source
 from livetrack.importers.roster import Roster, read_roster
 from livetrack.scope import Scope
 from livetrack.store import Store
-from livetrack.store.imports import ensure_classes, mark_pupils_left
+from livetrack.store.imports import (
+    ensure_classes,
+    load_column_mapping,
+    mark_pupils_left,
+    record_import,
+    write_column_mapping,
+)
 from livetrack.store.pupils import (
     PUPIL_COLUMNS,
     insert_pupils,
@@ -47,6 +55,7 @@ from livetrack.store.schools import (
 log = logging.getLogger(__name__)
 
 Progress = Callable[[float, str], None]
+KIND = "pupils"
 
 # Every pupil detail a roster sets, named as a school office names it.
 DETAIL_LABELS = {
@@ -86,6 +95,12 @@ class RosterSummary:
     classes_created: int
     written: bool
 
+    def __str__(self) -> str:
+        return (
+            f"{self.added} pupils added, {self.updated} updated, {self.left} marked "
+            f"as left, {self.unchanged} unchanged; {self.classes_created} new classes"
+        )
+
 
 @dataclass(frozen=True)
 class RosterPlan:
@@ -121,10 +136,19 @@ class RosterPlan:
         )
 
 
-def plan_roster(store: Store, school_id: int | None, roster: Roster) -> RosterPlan:
-    """Compare a checked roster with a school's pupils (None: a school to make)."""
+def plan_roster(
+    store: Store, school_id: int | None, roster: Roster, full: bool = True
+) -> RosterPlan:
+    """Compare a checked roster with a school's pupils (None: a school to make).
+
+    A full roster lists every pupil on roll: those it leaves out will be
+    marked as left, and those who had left are back. A partial one (a CTF)
+    changes only the pupils it holds, and no one's time on roll.
+    """
     before = _pupils_by_upn(store, school_id)
-    after = [_after_import(pupil, before.get(pupil["upn"])) for pupil in roster.pupils]
+    after = [
+        _after_import(pupil, before.get(pupil["upn"]), full) for pupil in roster.pupils
+    ]
     staying = [pupil for pupil in after if pupil["upn"] in before]
     changes = [
         row for pupil in staying for row in _changes(before[pupil["upn"]], pupil)
@@ -138,7 +162,9 @@ def plan_roster(store: Store, school_id: int | None, roster: Roster) -> RosterPl
             [p for p in staying if p["upn"] in changed], ROSTER_COLUMNS
         ),
         changes=_frame(changes, CHANGE_COLUMNS),
-        leavers=_leavers(before, set(roster.upns)),
+        leavers=_leavers(before, set(roster.upns))
+        if full
+        else _frame([], LEAVER_COLUMNS),
         classes=classes,
         new_classes=sorted(set(classes) - _class_names(store, school_id)),
         unchanged=len(staying) - len(changed),
@@ -170,10 +196,11 @@ def _plain(value: object) -> object:
     return value.item() if hasattr(value, "item") else value
 
 
-def _after_import(pupil: dict, before: dict | None) -> dict:
+def _after_import(pupil: dict, before: dict | None, full: bool = True) -> dict:
     """A pupil as the import leaves them: the file's details over what was held."""
     details = {column: value for column, value in pupil.items() if column != "line"}
-    return {**(before or NEW_PUPIL), **details, "left_on": None}
+    after = {**(before or NEW_PUPIL), **details}
+    return (after | {"left_on": None}) if full else after
 
 
 def _changes(before: dict, after: dict) -> list[dict]:
@@ -227,20 +254,49 @@ def _class_names(store: Store, school_id: int | None) -> set[str]:
 
 
 def apply_roster(
-    store: Store, school_id: int, plan: RosterPlan, today: date
+    store: Store,
+    school_id: int,
+    plan: RosterPlan,
+    today: date,
+    staff_id: int | None = None,
+    file_name: str | None = None,
+    mapping: Mapping | None = None,
 ) -> RosterSummary:
-    """Write a plan in one transaction; leavers leave, and joiners join, today."""
+    """Write a plan in one transaction; leavers leave, and joiners join, today.
+
+    The import is recorded against `staff_id` (the school office when None),
+    and any `mapping` of headers is remembered for the school's next file.
+    """
     if plan.school_id != school_id:
         raise ValueError(
             f"the plan was made for school {plan.school_id}, not {school_id}"
         )
     started = time.perf_counter()
+    summary = plan.summary(school_id, written=True)
     with store.transaction() as cursor:
-        _write_roster(cursor, school_id, plan, today)
-    return _logged(plan.summary(school_id, written=True), started)
+        write_roster(cursor, school_id, plan, today)
+        _record(cursor, summary, staff_id, file_name, mapping)
+    return _logged(summary, started)
 
 
-def _write_roster(
+def _record(
+    cursor: duckdb.DuckDBPyConnection,
+    summary: RosterSummary,
+    staff_id: int | None,
+    file_name: str | None,
+    mapping: Mapping | None,
+) -> None:
+    """The audit event of a roster import, and the headers it was told to use."""
+    if mapping:
+        write_column_mapping(cursor, summary.school_id, KIND, mapping)
+    record_import(
+        cursor, summary.school_id, staff_id, KIND, file_name,
+        added=summary.added, updated=summary.updated, left=summary.left,
+        unchanged=summary.unchanged, classes_created=summary.classes_created,
+    )  # fmt: skip
+
+
+def write_roster(
     cursor: duckdb.DuckDBPyConnection, school_id: int, plan: RosterPlan, today: date
 ) -> None:
     class_ids = ensure_classes(cursor, school_id, plan.classes)
@@ -301,34 +357,49 @@ def import_pupils(
     today: date | None = None,
     dry_run: bool = False,
     progress: Progress | None = None,
+    mapping: Mapping | None = None,
+    staff_id: int | None = None,
 ) -> RosterSummary:
     """Check a full pupil roster file, then (unless a dry run) bring the school in line.
 
     With no school yet, one is made, named `school_name`, with this year's
-    default calendar; with several, `school_id` says which. Raises
-    ImportRejected, having written nothing, when the file has any problem.
+    default calendar; with several, `school_id` says which. Headers the school
+    named before are used, and `mapping` adds to them (remembered once the
+    import is saved). Raises ImportRejected, having written nothing, when the
+    file has any problem.
     """
     today = today or date.today()
-    report = progress or _no_progress
+    report = progress or no_progress
+    school_id = school_for_import(store, school_id)
+    chosen = {**load_column_mapping(store, school_id, KIND), **(mapping or {})}
     report(0.0, "Reading the pupil file")
-    roster = read_roster(path, today)
+    roster = read_roster(path, today, chosen)
     report(0.3, f"Checking {len(roster.pupils)} pupils against LiveTrack")
-    school_id = _school_for_import(store, school_id)
     plan = plan_roster(store, school_id, roster)
     if dry_run:
         report(1.0, "Checked; nothing was changed")
         return plan.summary(school_id, written=False)
     report(0.6, "Saving the pupils")
-    summary = _save(store, school_id, plan, today, school_name)
+    summary = _save(
+        store, school_id, plan, today, school_name, staff_id, file_name_of(path),
+        mapping,
+    )  # fmt: skip
     report(1.0, "Pupils imported")
     return summary
 
 
-def _no_progress(fraction: float, message: str) -> None:
+def no_progress(fraction: float, message: str) -> None:
     """Progress goes nowhere when no one is watching."""
 
 
-def _school_for_import(store: Store, school_id: int | None) -> int | None:
+def file_name_of(source: Source) -> str | None:
+    """The name of the file a source came from, for the audit log (never a path)."""
+    if isinstance(source, str | os.PathLike):
+        return os.path.basename(os.fsdecode(source))
+    return getattr(source, "name", None)
+
+
+def school_for_import(store: Store, school_id: int | None) -> int | None:
     """The school a roster is for: the one given, the only one, or None (a new one)."""
     schools = load_schools(store, Scope.everything())
     if school_id is not None and school_id not in set(schools["id"]):
@@ -352,15 +423,20 @@ def _save(
     plan: RosterPlan,
     today: date,
     school_name: str | None,
+    staff_id: int | None = None,
+    file_name: str | None = None,
+    mapping: Mapping | None = None,
 ) -> RosterSummary:
     """Apply the plan, making the school in the same transaction when there is none."""
     if school_id is not None:
-        return apply_roster(store, school_id, plan, today)
+        return apply_roster(store, school_id, plan, today, staff_id, file_name, mapping)
     started = time.perf_counter()
     with store.transaction() as cursor:
         school_id = _create_school(cursor, plan, today, school_name)
-        _write_roster(cursor, school_id, plan, today)
-    return _logged(plan.summary(school_id, written=True), started)
+        write_roster(cursor, school_id, plan, today)
+        summary = plan.summary(school_id, written=True)
+        _record(cursor, summary, staff_id, file_name, mapping)
+    return _logged(summary, started)
 
 
 def _create_school(

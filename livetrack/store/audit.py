@@ -27,6 +27,7 @@ BACKUP = "backup"
 RESTORE = "restore"
 ERASURE = "erasure"
 RETENTION = "retention"
+SETTING_CHANGED = "setting_changed"
 INTERVENTION_PLANNED = "intervention_planned"
 INTERVENTION_REVIEWED = "intervention_reviewed"
 ACTION_RECORDED = "action_recorded"
@@ -46,6 +47,7 @@ ACTION_NAMES = {
     RESTORE: "Restored a backup",
     ERASURE: "Erased a pupil",
     RETENTION: "Removed leavers' personal data",
+    SETTING_CHANGED: "Changed a setting",
     INTERVENTION_PLANNED: "Planned an intervention",
     INTERVENTION_REVIEWED: "Reviewed an intervention",
     ACTION_RECORDED: "Recorded a pupil's agreed action",

@@ -1,6 +1,7 @@
 """The one DuckDB connection of this process, and a cursor for every query."""
 
 import logging
+import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -10,6 +11,7 @@ import duckdb
 import pandas as pd
 
 from livetrack.errors import DatabaseInUse
+from livetrack.files import clear_incoming
 from livetrack.paths import database_path, snapshots_dir
 from livetrack.store.migrations import apply_migrations
 
@@ -25,7 +27,9 @@ class Store:
     """A LiveTrack data folder: the database and the snapshot files beside it.
 
     One Store is shared by every thread of a process; each query runs on its
-    own cursor, so Streamlit sessions never share a cursor.
+    own cursor, so Streamlit sessions never share a cursor. Opening one takes
+    DuckDB's lock on the database file, so no other process can write here
+    meanwhile: what a killed process left half-written is cleared then.
     """
 
     def __init__(self, data_dir: Path):
@@ -35,7 +39,13 @@ class Store:
         self._connection = _connect(database_path(self.data_dir))
         self._version = 0
         self._version_lock = threading.Lock()
+        # Held while snapshot files are written, rewritten or copied.
+        self.files_lock = threading.RLock()
         apply_migrations(self._connection)
+        cleared = clear_incoming(self.snapshots_dir)
+        if cleared:
+            log.info("cleared %d half-written snapshot(s) left by a stopped process",
+                     cleared)  # fmt: skip
 
     @property
     def version(self) -> int:
@@ -86,14 +96,23 @@ def _connect(path: Path) -> duckdb.DuckDBPyConnection:
         connection = duckdb.connect(str(path), config=CONNECTION_CONFIG)
     except duckdb.IOException as error:
         if "lock" in str(error).lower():
-            raise DatabaseInUse(
-                f"The LiveTrack database in {path.parent} is open in another "
-                "program, usually the running app. Use the app's own page for "
-                "this, or stop the app first."
-            ) from None
+            holder = _holder(str(error))
+            in_use = DatabaseInUse(
+                f"The LiveTrack database in {path.parent} is in use by another "
+                f"program{f' (process {holder})' if holder else ''}: usually the "
+                "LiveTrack app, which keeps it open while it runs."
+            )
+            in_use.holder_pid = holder
+            raise in_use from None
         raise
     connection.execute("set TimeZone = 'UTC'")
     return connection
+
+
+def _holder(message: str) -> int | None:
+    """The id of the process holding the lock, when DuckDB's message names it."""
+    found = re.search(r"PID (\d+)", message)
+    return int(found.group(1)) if found else None
 
 
 def database_exists(data_dir: Path) -> bool:

@@ -7,6 +7,7 @@ filter or a grouping is written once and means the same live and in history.
 """
 
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 from livetrack.calendar import first_calendar_year
 from livetrack.domain import PERSISTENT_ABSENCE_PERCENT, SEVERE_ABSENCE_PERCENT
@@ -39,8 +40,17 @@ left join (
     select pupil_id,
            sum(sessions_possible) as sessions_possible,
            sum(sessions_attended) as sessions_attended
-    from attendance
+    from attendance r
     where starts_on >= ? and starts_on <= ?
+      -- A row inside a wider one (Autumn 1 in a year-to-date export) is
+      -- already counted by the wider one.
+      and not exists (
+          select 1 from attendance w
+          where w.pupil_id = r.pupil_id
+            and w.starts_on >= ? and w.starts_on <= ?
+            and w.starts_on <= r.starts_on and w.ends_on >= r.ends_on
+            and (w.starts_on, w.ends_on) <> (r.starts_on, r.ends_on)
+      )
     group by pupil_id
 ) a on a.pupil_id = l.pupil_id
 left join (
@@ -73,7 +83,7 @@ def live_facts_sql(
     before = recent - timedelta(days=RECENT_BEHAVIOUR_DAYS)
     params = [
         moment, taken_at or moment, *live_params,
-        year_start, day,
+        year_start, day, year_start, day,
         recent, recent, before, year_start, day,
     ]  # fmt: skip
     return FACTS.format(live=live), params
@@ -111,41 +121,27 @@ def with_bands(facts_sql: str) -> str:
     return f"select *, {BANDS} from ({facts_sql})"
 
 
-SNAPSHOT_GLOB = "school={school}/year={year}/half_term={half_term}/snapshot.parquet"
 HIVE_TYPES = "{'school': integer, 'year': varchar, 'half_term': varchar}"
 
 
-def snapshot_files_glob(
-    snapshots_dir, school_id: int | None = None, academic_year: str | None = None
-) -> str:
-    """The glob of snapshot files, narrowed to one school or year where known."""
-    return str(
-        snapshots_dir
-        / SNAPSHOT_GLOB.format(
-            school=school_id if school_id is not None else "*",
-            year=academic_year or "*",
-            half_term="*",
-        )
-    )
-
-
 def snapshot_facts_sql(
-    snapshots_dir,
+    files: list[Path],
     scope: Scope,
     academic_year: str | None = None,
     half_term: str | None = None,
 ) -> tuple[str, list] | None:
-    """The facts of every snapshot in the scope (or of one year or half-term).
+    """The facts of the snapshot files given, narrowed to the scope, year, half-term.
 
-    None when no snapshot file exists yet, so callers show an empty history.
+    `files` are the readable snapshot files (store/snapshots.py checks them);
+    None when none is left to read, so callers show an empty history.
     """
-    only_school = (
-        next(iter(scope.school_ids))
-        if scope.school_ids is not None and len(scope.school_ids) == 1
-        else None
-    )
-    files = snapshot_files_glob(snapshots_dir, only_school, academic_year)
-    if not list(_glob(snapshots_dir, files)):
+    wanted = [
+        path for path in files
+        if _partition(path, "school") in _schools(scope)
+        and academic_year in (None, _partition(path, "year"))
+        and half_term in (None, _partition(path, "half_term"))
+    ]  # fmt: skip
+    if not wanted:
         return None
     where, params = scope.where(
         school="school", klass="class_id", subject="subject_id",
@@ -157,11 +153,25 @@ def snapshot_facts_sql(
         from read_parquet(?, hive_partitioning = true, union_by_name = true,
                           hive_types = {HIVE_TYPES})
         where {where}
-          and (?::varchar is null or half_term = ?)
     """
-    return sql, [files, *params, half_term, half_term]
+    return sql, [[str(path) for path in wanted], *params]
 
 
-def _glob(snapshots_dir, pattern: str):
-    relative = pattern[len(str(snapshots_dir)) + 1 :]
-    return snapshots_dir.glob(relative)
+def _partition(path: Path, key: str) -> str | None:
+    """The value of a hive partition (school=3) in a snapshot file's path."""
+    for part in path.parts:
+        name, _, value = part.partition("=")
+        if name == key:
+            return value
+    return None
+
+
+class _Everything:
+    def __contains__(self, item) -> bool:
+        return True
+
+
+def _schools(scope: Scope):
+    if scope.school_ids is None:
+        return _Everything()
+    return {str(school_id) for school_id in scope.school_ids}

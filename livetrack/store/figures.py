@@ -13,6 +13,7 @@ from livetrack.filters import Filters
 from livetrack.scope import Scope
 from livetrack.store.connection import Store
 from livetrack.store.facts import live_facts_sql, snapshot_facts_sql, with_bands
+from livetrack.store.snapshots import readable_snapshot_files
 
 Source = tuple[str, list]
 
@@ -56,8 +57,12 @@ def snapshot_source(
     academic_year: str | None = None,
     half_term: str | None = None,
 ) -> Source | None:
-    """A snapshot's facts (every snapshot's without a year); None before any exists."""
-    return snapshot_facts_sql(store.snapshots_dir, scope, academic_year, half_term)
+    """A snapshot's facts (every snapshot's without a year); None before any exists.
+
+    Damaged or missing snapshot files are left out; the pages name them.
+    """
+    files = readable_snapshot_files(store).readable
+    return snapshot_facts_sql(files, scope, academic_year, half_term)
 
 
 def count_facts(

@@ -13,7 +13,11 @@ import pandas as pd
 
 from livetrack.scope import Scope
 from livetrack.store.connection import Store
-from livetrack.store.snapshots import SNAPSHOT_FILE_NAME, read_snapshot_rows
+from livetrack.store.facts import with_bands
+from livetrack.store.snapshots import (
+    read_snapshot_rows,
+    readable_snapshot_files,
+)
 
 
 def load_academic_years(store: Store, school_id: int) -> list[str]:
@@ -50,7 +54,6 @@ def load_half_terms_to_freeze(
 # --- Figures read from the snapshots, with the live picture as the last point ---
 
 # One school's snapshot files: only its own folder is listed and read.
-SCHOOL_HISTORY_GLOB = "school={school_id:d}/year=*/half_term=*/" + SNAPSHOT_FILE_NAME
 LIVE = "live"  # the half_term of the live picture, beside the snapshots' codes
 # An extra condition on a history row's own columns (send, pupil_premium, fsm,
 # eal, sex, looked_after, summer_born, attendance_percent, behaviour_points,
@@ -90,27 +93,30 @@ class Moment:
 
 
 def _history_source(store: Store, school_id: int, live_rows) -> tuple[str, list]:
-    """The snapshot rows of one school (files pruned by partition), then live."""
+    """The readable snapshot rows of one school, then live, with their bands."""
     sources = []
     params: list = []
-    files = SCHOOL_HISTORY_GLOB.format(school_id=int(school_id))
-    if any(store.snapshots_dir.glob(files)):
+    files = [
+        str(path)
+        for path in readable_snapshot_files(store).readable
+        if path.parent.parent.parent.name == f"school={int(school_id)}"
+    ]
+    if files:
         sources.append(
             """
             select * exclude (school)
-            from read_parquet(?, hive_partitioning = true,
+            from read_parquet(?, hive_partitioning = true, union_by_name = true,
                 hive_types = {'school': integer, 'year': varchar,
                               'half_term': varchar})
-            where school = ?
             """
         )
-        params += [str(store.snapshots_dir / files), school_id]
+        params.append(files)
     if live_rows is not None:
         sources.append("select *, ? as year, ? as half_term from live_rows")
         params += [live_rows[0], LIVE]
     if not sources:
         return "select null::varchar as year where false", []
-    return " union all by name ".join(sources), params
+    return with_bands(" union all by name ".join(sources)), params
 
 
 def _history_frame(

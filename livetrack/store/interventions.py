@@ -77,12 +77,12 @@ def insert_intervention(cursor: duckdb.DuckDBPyConnection, row: dict) -> int:
 def insert_review(cursor: duckdb.DuckDBPyConnection, row: dict) -> int:
     return cursor.execute(
         """
-        insert into intervention_reviews (intervention_id, outcome, note,
-            reviewed_on, recorded_by)
-        values (?, ?, ?, ?, ?) returning id
+        insert into intervention_reviews (intervention_id, pupil_id, outcome,
+            note, reviewed_on, recorded_by)
+        values (?, ?, ?, ?, ?, ?) returning id
         """,
         [
-            row["intervention_id"], row["outcome"], row["note"],
+            row["intervention_id"], row["pupil_id"], row["outcome"], row["note"],
             row["reviewed_on"], row["recorded_by"],
         ],
     ).fetchone()[0]  # fmt: skip

@@ -191,6 +191,37 @@ create table status_reviews (
 );
 """
 
+# Trust-wide settings that an admin changes (the retention period first), one
+# row each, the value as text. Who changed one, and when, is in the audit log.
+SETTINGS = """
+create table settings (
+    name varchar primary key,
+    value varchar not null,
+    changed_at timestamptz not null default now()
+);
+"""
+
+MIS_IMPORTS = """
+-- The header a school's MIS gives a detail LiveTrack did not recognise (the
+-- UPN, say), as the school's admin answered it, for that school's next file
+-- of the same kind. No foreign key, like the audit log: it is a note.
+create table import_column_mappings (
+    school_id integer not null,
+    kind varchar not null,
+    detail varchar not null,
+    header varchar not null,
+    primary key (school_id, kind, detail)
+);
+
+-- What makes an incident the same one when a file comes in again: the MIS's
+-- own id where the file has one, else its date, type, category, points and
+-- which of the same on that day it is. Incidents are never updated, so an
+-- index on them is safe (see the note at the top of this module).
+alter table behaviour_incidents add column natural_key varchar;
+create unique index behaviour_incident_keys
+    on behaviour_incidents (pupil_id, natural_key);
+"""
+
 # Interventions and meeting actions, append-only like the status log: an
 # outcome is a review row of its own, never an update, so no column here is
 # ever changed and every row says who recorded it and when.
@@ -212,9 +243,13 @@ create table interventions (
 );
 
 create sequence intervention_review_ids;
+-- No foreign key to interventions, and the pupil's id beside it: erasing a
+-- pupil finds every table with a pupil_id and deletes from each in one
+-- transaction, which a key pointing at a deleted intervention would refuse.
 create table intervention_reviews (
     id bigint primary key default nextval('intervention_review_ids'),
-    intervention_id bigint not null references interventions (id),
+    intervention_id bigint not null,
+    pupil_id integer not null,
     outcome varchar not null check (outcome in ('worked', 'partly', 'not_yet')),
     note varchar,
     reviewed_on date not null,
@@ -235,11 +270,15 @@ create table pupil_actions (
 );
 """
 
-MIGRATIONS = [INITIAL_SCHEMA, PEOPLE_AND_AUDIT, REVIEWS, INTERVENTIONS]
+MIGRATIONS = [
+    INITIAL_SCHEMA, PEOPLE_AND_AUDIT, REVIEWS, SETTINGS, MIS_IMPORTS, INTERVENTIONS,
+]  # fmt: skip
 
 
-def apply_migrations(connection: duckdb.DuckDBPyConnection) -> int:
-    """Bring the schema up to date; returns how many migrations ran."""
+def apply_migrations(
+    connection: duckdb.DuckDBPyConnection, up_to: int | None = None
+) -> int:
+    """Bring the schema up to date (or to migration `up_to`); returns how many ran."""
     cursor = connection.cursor()
     cursor.execute(
         "create table if not exists schema_migrations ("
@@ -251,7 +290,9 @@ def apply_migrations(connection: duckdb.DuckDBPyConnection) -> int:
         for row in cursor.execute("select number from schema_migrations").fetchall()
     }
     pending = [
-        (n, sql) for n, sql in enumerate(MIGRATIONS, start=1) if n not in applied
+        (n, sql)
+        for n, sql in enumerate(MIGRATIONS[:up_to], start=1)
+        if n not in applied
     ]
     for number, sql in pending:
         cursor.begin()

@@ -1,11 +1,14 @@
 """The SQL behind snapshots: live statuses with each pupil's context as at a moment,
 and the history read back from the Parquet files."""
 
+from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
 
+from livetrack.files import parquet_problem
 from livetrack.scope import Scope
 from livetrack.store.connection import Store
 from livetrack.store.facts import live_facts_sql
@@ -39,7 +42,8 @@ def read_snapshot_rows(
 
 def count_snapshot_statuses(store: Store, scope: Scope) -> pd.DataFrame:
     """Each snapshot on disk in the scope, with its Above, On and Below counts."""
-    if not any(store.snapshots_dir.glob(HISTORY_GLOB)):
+    files = readable_snapshot_files(store).readable
+    if not files:
         return pd.DataFrame(columns=SNAPSHOT_COUNT_COLUMNS)
     where, params = scope.where(
         school="school", klass="class_id", subject="subject_id",
@@ -56,11 +60,35 @@ def count_snapshot_statuses(store: Store, scope: Scope) -> pd.DataFrame:
                count(*) filter (status = 'Below') as below,
                count(*) as total
         from read_parquet(
-            ?, hive_partitioning = true,
+            ?::varchar[], hive_partitioning = true,
             hive_types = {{'school': integer, 'year': varchar, 'half_term': varchar}})
         where {where}
         group by all
         order by school_id, as_at
         """,
-        [str(store.snapshots_dir / HISTORY_GLOB), *params],
+        [[str(path) for path in files], *params],
     )
+
+
+@dataclass(frozen=True)
+class SnapshotFiles:
+    """The snapshot files that read whole, and the names of those that do not."""
+
+    readable: list[Path]
+    unreadable: dict[str, str]  # name under the data folder: what is wrong
+
+
+def readable_snapshot_files(store: Store) -> SnapshotFiles:
+    """Every snapshot file on disk, checked: history reads the readable ones only.
+
+    A half-term folder without its file is a snapshot lost from the disk.
+    """
+    readable, unreadable = [], {}
+    for folder in sorted(store.snapshots_dir.glob(HISTORY_GLOB.rpartition("/")[0])):
+        path = folder / SNAPSHOT_FILE_NAME
+        problem = parquet_problem(path, ("pupil_id", "status"))
+        if problem is None:
+            readable.append(path)
+        else:
+            unreadable[str(path.relative_to(store.data_dir))] = problem
+    return SnapshotFiles(readable, unreadable)

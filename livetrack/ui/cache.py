@@ -16,6 +16,7 @@ from livetrack.store.reviews import load_freshness
 from livetrack.store.schools import load_classes, load_schools, load_subjects
 from livetrack.store.snapshots import count_snapshot_statuses
 from livetrack.store.statuses import count_statuses
+from livetrack.ui.damage import warn_unreadable_snapshots
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -27,6 +28,7 @@ def status_counts(
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def snapshot_counts(_store: Store, version: int, scope: Scope) -> pd.DataFrame:
+    warn_unreadable_snapshots(_store)  # replayed with the cached answer
     return count_snapshot_statuses(_store, scope)
 
 

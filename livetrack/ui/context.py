@@ -10,8 +10,10 @@ from datetime import date
 import streamlit as st
 
 from livetrack.access import Person, scope_for
+from livetrack.app_requests import start_listening
 from livetrack.calendar import academic_year_of
 from livetrack.demo import build_demo
+from livetrack.errors import DatabaseInUse
 from livetrack.paths import resolve_data_dir
 from livetrack.scheduler import start_snapshot_scheduler
 from livetrack.scope import Scope
@@ -39,13 +41,29 @@ def _data_dir_argument() -> str | None:
 
 @st.cache_resource(show_spinner=False)
 def open_store(data_dir: str) -> Store:
-    """The Store every session of this server shares (one DuckDB connection)."""
-    return Store(resolve_data_dir(data_dir))
+    """The Store every session of this server shares (one DuckDB connection).
+
+    It also answers backups asked for by the command line while the app runs.
+    """
+    shared = Store(resolve_data_dir(data_dir))
+    start_listening(shared)
+    return shared
 
 
 def store() -> Store:
     """This process's Store, with the demo built on the very first start."""
-    shared = open_store(str(resolve_data_dir(_data_dir_argument())))
+    try:
+        shared = open_store(str(resolve_data_dir(_data_dir_argument())))
+    except DatabaseInUse as in_use:
+        # Not cached, so the next visit tries again.
+        st.error(
+            f"LiveTrack cannot open its data just now. {in_use} That may be a "
+            "command such as a restore or an import, or a second copy of the "
+            "app. Wait for the command to finish (or stop the other copy), then "
+            "reload this page. Nothing has been changed.",
+            icon=":material/lock:",
+        )
+        st.stop()
     if shared.value("select count(*) from schools") == 0:
         _build_first_demo(shared)
     # After the first demo, never during it: the build sets pupils to past years.

@@ -144,3 +144,9 @@ def names_for(store: Store, scope: Scope, school_id: int) -> dict[str, dict]:
         "classes": dict(zip(classes["id"].tolist(), classes["name"])),
         "subjects": dict(zip(subjects["id"].tolist(), subjects["name"])),
     }
+
+
+def school_name(store: Store, scope: Scope, filters: Filters) -> str:
+    """The name of the school the filters are on."""
+    schools = cache.schools(store, store.version, scope)
+    return schools.set_index("id")["name"].get(filters.school_id, "")

@@ -19,5 +19,9 @@ STATUS_ORDER_FOR_CHARTS = ["Below", "On", "Above"]
 
 
 def status_label(status: str) -> str:
-    """'▼ Below': the status with its symbol, for grids and legends."""
-    return f"{STATUS_SYMBOLS[status]} {status}"
+    """'▼ Below': the status with its symbol, for grids and legends.
+
+    A value that is not a status is shown as it is, for the save to refuse.
+    """
+    symbol = STATUS_SYMBOLS.get(status)
+    return f"{symbol} {status}" if symbol else str(status)

@@ -18,6 +18,7 @@ from livetrack.schoolyear import (
 from livetrack.store.history import load_academic_years
 from livetrack.store.schools import rename_school
 from livetrack.ui import cache, context
+from livetrack.validation import check_text
 
 SCHOOL_NAME_MAX_CHARACTERS = 100
 
@@ -28,9 +29,12 @@ def render_name(store, school: context.School) -> None:
             "School name", school.name, max_chars=SCHOOL_NAME_MAX_CHARACTERS
         )
         if st.form_submit_button("Save name"):
-            cleaned = " ".join(name.split())
-            if not cleaned:
-                st.error("A school needs a name.")
+            try:
+                cleaned = check_text(
+                    name, "A school's name", SCHOOL_NAME_MAX_CHARACTERS
+                )
+            except InvalidInput as error:
+                st.error(str(error))
                 return
             rename_school(store, school.id, cleaned)
             st.rerun()

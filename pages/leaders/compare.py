@@ -28,6 +28,7 @@ from livetrack.store.history import (
     load_transitions,
 )
 from livetrack.ui import cache, context
+from livetrack.ui.filters import filter_bar, school_name
 from livetrack.ui.palette import STATUS_SYMBOLS
 
 CELL = "compare-cell"
@@ -60,7 +61,6 @@ def pick_subject(store, scope, school) -> tuple:
     chosen = st.selectbox(
         "Subject", list(names), format_func=names.get, key="compare-subject"
     )
-    # The leader pages' shared filters join here: all_of(subject, filters.where()).
     if chosen == ALL_SUBJECTS:
         return all_of()
     return all_of(("subject_id = ?", [int(chosen)]))
@@ -158,7 +158,8 @@ def _year_label(year_group) -> str:
 
 def main() -> None:
     store, scope = context.store(), context.scope()
-    school = context.pick_school(store, scope)
+    filters = filter_bar(store, scope)
+    school = context.School(filters.school_id, school_name(store, scope, filters))
     in_school = scope.within_school(school.id)
     year = context.academic_year()
     st.title("Compare")
@@ -168,7 +169,7 @@ def main() -> None:
         st.info("There are no snapshots yet: the first is taken when Autumn 1 ends.")
         return
     before, after = pick_moments(moments, year)
-    condition = pick_subject(store, in_school, school)
+    condition = all_of(pick_subject(store, in_school, school), filters.where())
     now = datetime.combine(context.today(), datetime.now().time()).astimezone()
     live = load_live_rows(store, school.id, year, now)
     pairs = load_transitions(

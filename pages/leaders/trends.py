@@ -13,6 +13,7 @@ from livetrack.history import cohort_label, trend_points
 from livetrack.store.history import all_of, count_history, load_live_rows
 from livetrack.store.schools import load_half_terms
 from livetrack.ui import cache, context
+from livetrack.ui.filters import filter_bar, school_name
 from livetrack.ui.palette import STATUS_COLOURS, status_label
 
 BREAKDOWN_NAMES = {
@@ -38,7 +39,6 @@ def pick_view(store, scope, school) -> tuple[str, tuple]:
         "Subject", list(names), format_func=names.get, key="trends-subject",
         disabled=by == "subject",
     )  # fmt: skip
-    # The leader pages' shared filters join here: all_of(subject, filters.where()).
     if by == "subject" or chosen == ALL_SUBJECTS:
         return by, all_of()
     return by, all_of(("subject_id = ?", [int(chosen)]))
@@ -101,10 +101,16 @@ def trend_chart(points: pd.DataFrame, status: str, by: str) -> go.Figure:
         title={"text": f"% {status_label(status)}", "x": 0},
         legend={"orientation": "h", "y": -0.25},
         xaxis={"type": "category", "categoryorder": "array", "categoryarray": order,
-               "title": None},
+               "title": None, "tickvals": order, "ticktext": _ticks(points, order)},
         yaxis={"ticksuffix": "%", "rangemode": "tozero", "title": None},
     )  # fmt: skip
     return figure
+
+
+def _ticks(points: pd.DataFrame, order: list[str]) -> list[str]:
+    """Each point's name with its n beneath (the n of all groups shown together)."""
+    n = points.groupby("point")["n"].sum()
+    return [f"{point}<br>n {n[point]:,}" for point in order]
 
 
 def points_table(points: pd.DataFrame) -> pd.DataFrame:
@@ -144,10 +150,12 @@ def render_trends(points: pd.DataFrame, by: str) -> None:
 
 def main() -> None:
     store, scope = context.store(), context.scope()
-    school = context.pick_school(store, scope)
+    filters = filter_bar(store, scope)
+    school = context.School(filters.school_id, school_name(store, scope, filters))
     st.title("Trends")
     st.caption(f"{school.name} · every half-term snapshot, then live")
-    by, condition = pick_view(store, scope, school)
+    by, subject = pick_view(store, scope, school)
+    condition = all_of(subject, filters.where())
     points = load_points(store, scope.within_school(school.id), school, by, condition)
     if points.empty:
         st.info("There are no snapshots yet: the first is taken when Autumn 1 ends.")
