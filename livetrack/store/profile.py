@@ -9,7 +9,8 @@ from livetrack.calendar import HALF_TERM_NAMES
 from livetrack.errors import NotAllowed
 from livetrack.scope import Scope
 from livetrack.store.connection import Store
-from livetrack.store.facts import live_facts_sql, snapshot_facts_sql
+from livetrack.store.facts import live_facts_sql
+from livetrack.store.figures import snapshot_source
 
 NOT_YOURS = "This pupil is not yours to see."
 NOW = "Now (live)"
@@ -90,7 +91,7 @@ def load_pupil_timeline(
     """
     load_pupil(store, scope, pupil_id)
     frames = []
-    snapshots = snapshot_facts_sql(store.snapshots_dir, scope)
+    snapshots = snapshot_source(store, scope)
     if snapshots is not None:
         taken = store.frame(
             f"""
