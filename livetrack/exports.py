@@ -7,8 +7,8 @@ shows as typed and never runs.
 """
 
 import io
-import re
 import logging
+import re
 
 import openpyxl
 import openpyxl.styles

@@ -78,6 +78,7 @@ def test_erasing_a_pupil_leaves_no_row_of_them_anywhere(store, recorded):
 
     result = erase_pupil(store, EVERYTHING, None, amy)
 
+    # Tables with no row about Amy (interventions, say) count 0.
     assert {table: n for table, n in result.rows.items() if n} == {
         "pupils": 1, "attendance": 1, "behaviour_incidents": 1, "status_changes": 1,
     }  # fmt: skip

@@ -94,9 +94,7 @@ def test_the_same_period_again_replaces_and_never_doubles(store):
 
 def test_half_terms_add_up_to_the_year_and_each_has_its_own_figure(store):
     import_attendance(store, attendance_file(row(1, present=76)))
-    import_attendance(
-        store, attendance_file(row(1, AUTUMN_2, possible=68, present=34))
-    )
+    import_attendance(store, attendance_file(row(1, AUTUMN_2, possible=68, present=34)))
 
     by_term = attendance_by_half_term(store, Scope.everything(), 1, YEAR)
 

@@ -132,7 +132,7 @@ def test_every_bad_row_is_listed_and_nothing_is_written(store):
         f"{upn(1)},14/09/2026,Positive,Reading,1",
         f"{upn(1)},31/09/2026,Positive,Reading,1",
         f"{upn(1)},14/09/2026,Neutral,Reading,1",
-        f"{upn(1)},14/09/2026,Positive,=HYPERLINK(\"x\"),1",
+        f'{upn(1)},14/09/2026,Positive,=HYPERLINK("x"),1',
         f"{upn(1)},14/09/2026,Positive,Reading,lots",
         f"{make_upn(886, 2417, 18, 77)},14/09/2026,Positive,Reading,1",
     )

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from livetrack.access import SUBJECT_LEAD, TEACHER, Person, scope_for
+from livetrack.erasure import erase_pupil
 from livetrack.errors import InvalidInput, NotAllowed
 from livetrack.interventions import (
     STRATEGY_MAX_CHARACTERS,
@@ -349,3 +350,27 @@ def test_the_interventions_page_lists_and_compares_a_planned_intervention(demo_s
     assert "Booster group" in strategies
     impact = next(f.value for f in app.dataframe if "Compared at" in f.value)
     assert "Now (live)" in impact["Compared at"].tolist()
+
+
+def test_erasing_a_pupil_removes_their_interventions_reviews_and_actions(store, school):
+    everything = Scope.everything()
+    amy = school["pupils"]["Amy"]
+    amys = plan_intervention(
+        store, everything, school["teacher"], plan_for(school, "Amy"), ACADEMIC_YEAR
+    )
+    review_intervention(
+        store, everything, school["teacher"], amys, "worked", None, DECEMBER
+    )
+    record_action(
+        store, everything, school["teacher"], amy, None, "Meet", ACADEMIC_YEAR
+    )
+    plan_intervention(
+        store, everything, school["teacher"], plan_for(school, "Ben"), ACADEMIC_YEAR
+    )
+
+    result = erase_pupil(store, everything, school["teacher"], amy)
+
+    assert result.rows["interventions"] == 1
+    assert result.rows["intervention_reviews"] == 1
+    assert result.rows["pupil_actions"] == 1
+    assert load_interventions(store, everything)["pupil"].tolist() == ["Ben Brown"]

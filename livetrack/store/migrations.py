@@ -222,7 +222,6 @@ create unique index behaviour_incident_keys
     on behaviour_incidents (pupil_id, natural_key);
 """
 
-
 # Interventions and meeting actions, append-only like the status log: an
 # outcome is a review row of its own, never an update, so no column here is
 # ever changed and every row says who recorded it and when.
@@ -244,13 +243,13 @@ create table interventions (
 );
 
 create sequence intervention_review_ids;
+-- No foreign key to interventions, and the pupil's id beside it: erasing a
+-- pupil finds every table with a pupil_id and deletes from each in one
+-- transaction, which a key pointing at a deleted intervention would refuse.
 create table intervention_reviews (
     id bigint primary key default nextval('intervention_review_ids'),
-    -- The pupil again, so that erasure finds these rows by pupil like every
-    -- other table's; and no foreign key to interventions, since DuckDB will
-    -- not delete a row and the rows pointing at it in one transaction.
-    pupil_id integer not null references pupils (id),
     intervention_id bigint not null,
+    pupil_id integer not null,
     outcome varchar not null check (outcome in ('worked', 'partly', 'not_yet')),
     note varchar,
     reviewed_on date not null,
