@@ -95,6 +95,10 @@ def _check_person(
 ) -> None:
     if not name.strip():
         raise InvalidInput("A person needs a name.")
+    if name.strip().startswith(("=", "+", "-", "@")):
+        raise InvalidInput(
+            f'"{name.strip()}" cannot be a name: it starts like a formula.'
+        )
     if "@" not in email or " " in email.strip():
         raise InvalidInput(f'"{email}" is not an email address.')
     if role not in ROLES:

@@ -99,18 +99,18 @@ def render_actions(classes: pd.DataFrame, since: str) -> None:
             st.info(f"No class's % Below has fallen since {since or 'a snapshot'}.")
         for row in fell.itertuples():
             st.markdown(
-                f":material/celebration: **{row.class_name}**: Below fell "
-                f"{-row.change_below:.1f} points since {since} "
-                f"(now {row.pct_below:.1f}% of {row.total} statuses)"
+                f":material/celebration: **{row.class_name}**: % Below fell by "
+                f"{-row.change_below:.1f} points since {since}, to "
+                f"{row.pct_below:.1f}% of its {row.total} statuses"
             )
     with act:
         st.subheader("Highest-leverage action")
         most = readable.nlargest(SHOWN_CLASSES, "pupils_below")
         for row in most.itertuples():
             st.markdown(
-                f":material/flag: **{row.class_name}**: {row.pupils_below} of "
-                f"{row.pupils} pupils Below in at least one subject "
-                f"({row.pct_below:.1f}% of statuses)"
+                f":material/flag: **{row.class_name}**: {row.pupils_below} of its "
+                f"{row.pupils} pupils are Below in at least one of these subjects; "
+                f"{row.pct_below:.1f}% of its {row.total} statuses here are Below"
             )
 
 

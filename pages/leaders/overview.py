@@ -23,13 +23,19 @@ def render_headline(now: pd.DataFrame, before: pd.DataFrame | None, since: str):
     earlier = analytics.overall_shares(before) if before is not None else None
     for column, status in zip(columns, ["Below", "On", "Above"]):
         count, percent = shares[status]
-        delta = None
+        delta, change = None, None
         if earlier is not None and before["total"].sum():
-            delta = f"{percent - earlier[status][1]:+.1f} pts since {since}"
+            change = round(percent - earlier[status][1], 1)
+            delta = (
+                f"{change:+.1f} pts since {since}"
+                if change
+                else f"no change since {since}"
+            )
         column.metric(
             status_label(status), f"{percent:.1f}%", delta=delta,
-            delta_color={"Below": "inverse", "On": "off"}.get(status, "normal"),
-            border=True,
+            delta_color="off" if not change else
+            {"Below": "inverse", "On": "off"}.get(status, "normal"),
+            delta_arrow="auto" if change else "off", border=True,
         )  # fmt: skip
         column.caption(
             f"{count:,} of {total:,} statuses · {pupils:,} "

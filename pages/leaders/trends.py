@@ -115,19 +115,28 @@ def _ticks(points: pd.DataFrame, order: list[str]) -> list[str]:
 
 
 def points_table(points: pd.DataFrame) -> pd.DataFrame:
+    """The points as a report prints them: blank where there is no year before."""
     return pd.DataFrame(
         {
             "Point": points["point"],
             "Group": points["group"],
-            "% Below": points["below_percent"],
-            "% Above": points["above_percent"],
-            "n": points["n"],
-            "Pupils": points["pupils"],
-            "% Below a year before": points["below_percent_last_year"],
-            "% Above a year before": points["above_percent_last_year"],
-            "n a year before": points["n_last_year"],
+            "% Below": points["below_percent"].map(_percent),
+            "% Above": points["above_percent"].map(_percent),
+            "n": points["n"].map(_count),
+            "Pupils": points["pupils"].map(_count),
+            "% Below a year before": points["below_percent_last_year"].map(_percent),
+            "% Above a year before": points["above_percent_last_year"].map(_percent),
+            "n a year before": points["n_last_year"].map(_count),
         }
     )
+
+
+def _percent(value) -> str:
+    return "" if pd.isna(value) else f"{value:.1f}%"
+
+
+def _count(value) -> str:
+    return "" if pd.isna(value) else f"{int(value):,}"
 
 
 def render_trends(points: pd.DataFrame, by: str) -> None:

@@ -122,6 +122,10 @@ def render_grid(
         height=ROW_HEIGHT_PX * (len(grid) + 1) + 3,
         placeholder="",
     )
+    st.caption(
+        f"A note can be up to {NOTE_MAX_CHARACTERS} characters; the grid stops "
+        "taking more there."
+    )
     return st.session_state.get(key, {}).get("edited_rows", {})
 
 
