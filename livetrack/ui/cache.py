@@ -3,7 +3,8 @@
 import pandas as pd
 import streamlit as st
 
-from livetrack.analytics import SMALL_GROUP_PUPILS
+from livetrack.analytics import SMALL_GROUP_PUPILS, latest_snapshot
+from livetrack.calendar import HALF_TERM_NAMES
 from livetrack.filters import Filters
 from livetrack.scope import Scope
 from livetrack.store import Store
@@ -85,3 +86,15 @@ def freshness(
     _store: Store, version: int, scope: Scope, school_id: int, year: str
 ) -> pd.DataFrame:
     return load_freshness(_store, scope, school_id, year)
+
+
+def last_snapshot(
+    store: Store, scope: Scope, school_id: int
+) -> tuple[tuple | None, str]:
+    """The school's latest snapshot as a source key for `counts`, and its name
+    ('Autumn 1 2026-27'); (None, '') before the first is taken."""
+    last = latest_snapshot(snapshot_counts(store, store.version, scope), school_id)
+    if last is None:
+        return None, ""
+    key = ("snapshot", last["academic_year"], last["half_term"])
+    return key, f"{HALF_TERM_NAMES[last['half_term']]} {last['academic_year']}"

@@ -13,3 +13,18 @@ def london_time(moments: pd.Series, pattern: str = "%-d %b %Y, %H:%M") -> pd.Ser
 
 def pupil_name(first_names: pd.Series, last_names: pd.Series) -> pd.Series:
     return first_names + " " + last_names
+
+
+def percent(value, missing: str = "–") -> str:
+    """'26.1%', or `missing` where there is no figure."""
+    return missing if pd.isna(value) else f"{value:.1f}%"
+
+
+def points(change) -> str:
+    """'+1.5 pts', or blank where there is nothing to compare with."""
+    return "" if pd.isna(change) else f"{change:+.1f} pts"
+
+
+def count(value) -> str:
+    """'4,228', or blank where there is none."""
+    return "" if pd.isna(value) else f"{int(value):,}"

@@ -7,11 +7,11 @@ import streamlit as st
 
 from livetrack import analytics
 from livetrack.access import PHASE_LEAD, SUBJECT_LEAD
-from livetrack.calendar import HALF_TERM_NAMES
 from livetrack.domain import PHASES, year_group_label
 from livetrack.filters import Filters
 from livetrack.ui import cache, context
 from livetrack.ui.filters import filter_bar
+from livetrack.ui.formatting import points
 from livetrack.ui.tables import render_table
 
 SUBJECTS, PHASE, YEAR_GROUP = "Subjects", "Phase", "Year group"
@@ -78,7 +78,7 @@ def render_classes(classes: pd.DataFrame, school: float, since: str) -> None:
             "% Above": classes["pct_above"].map("{:.1f}%".format),
             "Pupils Below in any": classes["pupils_below"],
             f"Below since {since or 'the last snapshot'}": classes["change_below"].map(
-                lambda change: "" if pd.isna(change) else f"{change:+.1f} pts"
+                points
             ),
         }
     )
@@ -123,12 +123,7 @@ def main() -> None:
     area, area_name = pick_area(store, school_scope, filters, context.person())
     year = context.academic_year()
     live = ("live", year, context.today().isoformat())
-    last = analytics.latest_snapshot(
-        cache.snapshot_counts(store, store.version, school_scope), filters.school_id
-    )
-    before_key = None if last is None else ("snapshot", last["academic_year"],
-                                             last["half_term"])  # fmt: skip
-    since = "" if last is None else HALF_TERM_NAMES[last["half_term"]]
+    before_key, since = cache.last_snapshot(store, school_scope, filters.school_id)
 
     def counts(source, chosen, *by):
         if source is None:

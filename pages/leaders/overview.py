@@ -4,12 +4,12 @@ import pandas as pd
 import streamlit as st
 
 from livetrack import analytics
-from livetrack.calendar import HALF_TERM_NAMES
 from livetrack.domain import year_group_label
 from livetrack.filters import Filters
 from livetrack.ui import cache, context
 from livetrack.ui.charts import share_heatmap, status_bars
-from livetrack.ui.filters import filter_bar, names_for
+from livetrack.ui.filters import filter_bar, names_for, school_name
+from livetrack.ui.formatting import percent, points
 from livetrack.ui.palette import STATUS_COLOURS, status_label
 from livetrack.ui.tables import render_table
 
@@ -89,12 +89,8 @@ def share_table(counts, before, label: str) -> pd.DataFrame:
             for count, total in zip(counts[column], counts["total"])
         ]
     table["n pupils"] = counts["pupils"]
-    table["Below since last snapshot"] = changes["change_below"].map(_points)
+    table["Below since last snapshot"] = changes["change_below"].map(points)
     return table
-
-
-def _points(change) -> str:
-    return "" if pd.isna(change) else f"{change:+.1f} pts"
 
 
 def render_gaps(gaps: pd.DataFrame) -> None:
@@ -106,11 +102,11 @@ def render_gaps(gaps: pd.DataFrame) -> None:
         {
             "Group": gaps["gap"],
             "n pupils": gaps["group_pupils"].astype(int),
-            "% Below": gaps["group_below"].map(_percent),
-            "% Above": gaps["group_above"].map(_percent),
+            "% Below": gaps["group_below"].map(percent),
+            "% Above": gaps["group_above"].map(percent),
             "n compared with": gaps["others_pupils"].astype(int),
-            "% Below (compared)": gaps["others_below"].map(_percent),
-            "% Above (compared)": gaps["others_above"].map(_percent),
+            "% Below (compared)": gaps["others_below"].map(percent),
+            "% Above (compared)": gaps["others_above"].map(percent),
             "Gap in % Below": [
                 SMALL if small else f"{gap:+.1f} pts"
                 for gap, small in zip(gaps["below_gap"], gaps["too_small"])
@@ -123,10 +119,6 @@ def render_gaps(gaps: pd.DataFrame) -> None:
         "EAL against the rest, SEN support and EHC plans against pupils with no "
         "SEN, girls against boys. Percentages are of pupil-subject statuses."
     )
-
-
-def _percent(value) -> str:
-    return "–" if pd.isna(value) else f"{value:.1f}%"
 
 
 def group_counts(store, scope, source, filters: Filters) -> dict[str, pd.DataFrame]:
@@ -143,22 +135,14 @@ def main() -> None:
     school_scope = scope.within_school(filters.school_id)
     year = context.academic_year()
     live = ("live", year, context.today().isoformat())
-    last = analytics.latest_snapshot(
-        cache.snapshot_counts(store, store.version, school_scope), filters.school_id
-    )
-    before_key = None if last is None else ("snapshot", last["academic_year"],
-                                             last["half_term"])  # fmt: skip
-    since = "" if last is None else (
-        f"{HALF_TERM_NAMES[last['half_term']]} {last['academic_year']}"
-    )  # fmt: skip
+    before_key, since = cache.last_snapshot(store, school_scope, filters.school_id)
 
     def counts(source, *by):
         if source is None:
             return None
         return cache.counts(store, store.version, school_scope, source, filters, by)
 
-    schools = cache.schools(store, store.version, scope)
-    name = schools.set_index("id")["name"].get(filters.school_id, "")
+    name = school_name(store, scope, filters)
     described = filters.describe(names_for(store, school_scope, filters.school_id))
     st.title("Overview")
     st.caption(f"{name} · {described} · live statuses for {year}, as they are now")

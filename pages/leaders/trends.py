@@ -1,5 +1,6 @@
 """Trends: % Below and % Above at every snapshot and live, beside a year before."""
 
+import functools
 from datetime import datetime
 
 import pandas as pd
@@ -15,6 +16,7 @@ from livetrack.store.history import all_of, count_history, load_live_rows
 from livetrack.store.schools import load_half_terms
 from livetrack.ui import cache, context
 from livetrack.ui.filters import filter_bar, school_name
+from livetrack.ui.formatting import count, percent
 from livetrack.ui.palette import STATUS_COLOURS, status_label
 
 BREAKDOWN_NAMES = {
@@ -116,27 +118,20 @@ def _ticks(points: pd.DataFrame, order: list[str]) -> list[str]:
 
 def points_table(points: pd.DataFrame) -> pd.DataFrame:
     """The points as a report prints them: blank where there is no year before."""
+    shares = functools.partial(percent, missing="")
     return pd.DataFrame(
         {
             "Point": points["point"],
             "Group": points["group"],
-            "% Below": points["below_percent"].map(_percent),
-            "% Above": points["above_percent"].map(_percent),
-            "n": points["n"].map(_count),
-            "Pupils": points["pupils"].map(_count),
-            "% Below a year before": points["below_percent_last_year"].map(_percent),
-            "% Above a year before": points["above_percent_last_year"].map(_percent),
-            "n a year before": points["n_last_year"].map(_count),
+            "% Below": points["below_percent"].map(shares),
+            "% Above": points["above_percent"].map(shares),
+            "n": points["n"].map(count),
+            "Pupils": points["pupils"].map(count),
+            "% Below a year before": points["below_percent_last_year"].map(shares),
+            "% Above a year before": points["above_percent_last_year"].map(shares),
+            "n a year before": points["n_last_year"].map(count),
         }
     )
-
-
-def _percent(value) -> str:
-    return "" if pd.isna(value) else f"{value:.1f}%"
-
-
-def _count(value) -> str:
-    return "" if pd.isna(value) else f"{int(value):,}"
 
 
 def render_trends(points: pd.DataFrame, by: str) -> None:

@@ -10,6 +10,7 @@ from livetrack.calendar import HALF_TERM_NAMES
 from livetrack.ui import cache, context
 from livetrack.ui.charts import share_heatmap
 from livetrack.ui.filters import filter_bar
+from livetrack.ui.formatting import points
 from livetrack.ui.palette import STATUS_COLOURS
 from livetrack.ui.tables import render_table
 
@@ -35,9 +36,7 @@ def school_table(now, before, absence, names: dict[int, str]) -> pd.DataFrame:
             "% Below": schools["pct_below"].map("{:.1f}%".format),
             "% On": schools["pct_on"].map("{:.1f}%".format),
             "% Above": schools["pct_above"].map("{:.1f}%".format),
-            "Below since last snapshot": schools["change_below"].map(
-                lambda change: "" if pd.isna(change) else f"{change:+.1f} pts"
-            ),
+            "Below since last snapshot": schools["change_below"].map(points),
             "Pupils persistently absent": [
                 analytics.format_share(int(absent or 0), int(total))
                 for absent, total in zip(schools["absent"], schools["pupils"])
