@@ -57,7 +57,8 @@ STEP_TIMEOUT_MS = 120_000
 SAVE_TIMEOUT_MS = int(os.environ.get("LIVETRACK_LOAD_SAVE_MS", 300_000))
 CELL_ATTEMPTS = 4
 PREPARING_AT_ONCE = 4  # sessions signing in together: two cores, thirty tabs
-LEADER_PAGES = ["Overview", "Snapshots"]  # those in a leader's menu are visited
+LEADER_PAGES = ["Trends", "Overview"]  # in every leader's menu, titled as named
+THINK_MS = 2_000  # a leader reads each page a moment before the next click
 LEADER_ROLES = ["headteacher", "slt", "senco", "subject_lead", "trust_leader"]
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 HEADER_PX = ROW_PX = 35
@@ -79,12 +80,15 @@ class Outcome:
     teachers: int
     leaders: int
     save_seconds: list[float] = field(default_factory=list)
+    server_save_ms: list[float] = field(default_factory=list)  # as the server logs
     leader_load_seconds: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     pressed: list[int] = field(default_factory=list)  # staff who pressed Save
     missing_changes: int = 0
     expected_changes: int = 0
     server_peak_rss_bytes: int | None = None
+    saving_seconds: float = 0.0  # from the first Save pressed to the last Saved
+    server_cpu_seconds: float = 0.0  # the server's CPU time over those seconds
     seconds: float = 0.0
 
     def summary(self) -> dict:
@@ -92,6 +96,7 @@ class Outcome:
             **asdict(self),
             "save_p50_s": _percentile(self.save_seconds, 0.5),
             "save_p95_s": _percentile(self.save_seconds, 0.95),
+            "server_save_p95_ms": _percentile(self.server_save_ms, 0.95),
             "leader_load_p50_s": _percentile(self.leader_load_seconds, 0.5),
             "leader_load_p95_s": _percentile(self.leader_load_seconds, 0.95),
             "ok": not self.errors and not self.missing_changes,
@@ -196,6 +201,18 @@ def stop(server: subprocess.Popen) -> None:
     except subprocess.TimeoutExpired:
         server.kill()
         server.wait(timeout=30)
+
+
+def cpu_seconds(pid: int) -> float:
+    """A running process's CPU time so far (user and system), from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def logged_save_ms(log: str) -> list[float]:
+    """Each save's time in the database, as the server's log line gives it."""
+    found = re.findall(r"saved \d+ status changes in (\d+) ms", log)
+    return [float(ms) for ms in found]
 
 
 def peak_rss_bytes(pid: int) -> int | None:
@@ -317,8 +334,8 @@ async def press_save(page: Page, teacher: Teacher, outcome: Outcome) -> None:
 
 
 async def keep_loading(page: Page, label: str, saving, outcome: Outcome) -> None:
-    """A leader clicks between their pages until every save has finished; one with
-    a single page in their menu asks it again (its Clear filters button)."""
+    """A leader moves between two pages of their menu until every save has
+    finished, each time waiting for the page asked for to be drawn whole."""
     menu = page.get_by_test_id("stSidebarNav")
     titles = [
         title for title in LEADER_PAGES
@@ -326,18 +343,20 @@ async def keep_loading(page: Page, label: str, saving, outcome: Outcome) -> None
     ]  # fmt: skip
     turn = 0
     while not saving.done() or turn == 0:
+        title = titles[turn % len(titles)]
         started = time.perf_counter()
         try:
-            if len(titles) > 1:
-                await open_from_menu(page, titles[turn % len(titles)])
-            else:
-                await page.get_by_role("button", name="Clear filters").click()
-                await wait_for_idle(page)
+            await open_from_menu(page, title)
+            await page.get_by_role("heading", name=title, level=1).wait_for(
+                timeout=STEP_TIMEOUT_MS
+            )
+            await wait_for_idle(page)
         except PlaywrightTimeout:
-            outcome.errors.append(f"{label.split(' · ')[0]}: a page did not finish")
+            outcome.errors.append(f"{label.split(' · ')[0]}: {title} did not finish")
             return
         outcome.leader_load_seconds.append(time.perf_counter() - started)
         await check_for_errors(page, label, outcome)
+        await page.wait_for_timeout(THINK_MS)
         turn += 1
 
 
@@ -346,7 +365,9 @@ async def check_for_errors(page: Page, who: str, outcome: Outcome) -> None:
     outcome.errors += [f"{who.split(' · ')[0]}: {text[:200]}" for text in shown]
 
 
-async def run_sessions(url: str, teachers, leaders, outcome: Outcome) -> None:
+async def run_sessions(
+    url: str, server_pid: int, teachers, leaders, outcome: Outcome
+) -> None:
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(
             executable_path=CHROMIUM, args=CHROMIUM_ARGS
@@ -375,6 +396,7 @@ async def run_sessions(url: str, teachers, leaders, outcome: Outcome) -> None:
             opened(label, lambda page, label=label: sign_in(page, url, label))
             for label in leaders
         ))  # fmt: skip
+        started, cpu_before = time.perf_counter(), cpu_seconds(server_pid)
         saving = asyncio.gather(*(
             press_save(page, teacher, outcome)
             for page, teacher in zip(teacher_pages, teachers) if page
@@ -383,7 +405,10 @@ async def run_sessions(url: str, teachers, leaders, outcome: Outcome) -> None:
             keep_loading(page, label, saving, outcome)
             for page, label in zip(leader_pages, leaders) if page
         ))  # fmt: skip
-        await asyncio.gather(saving, loading)
+        await saving
+        outcome.saving_seconds = round(time.perf_counter() - started, 1)
+        outcome.server_cpu_seconds = round(cpu_seconds(server_pid) - cpu_before, 1)
+        await loading
         await browser.close()
 
 
@@ -420,15 +445,18 @@ def run_load_test(teachers: int = 20, leaders: int = 10) -> dict:
                 url = f"http://127.0.0.1:{port}"
                 wait_until_healthy(url, server)
                 asyncio.run(asyncio.wait_for(
-                    run_sessions(url, chosen, watchers, outcome), DEADLINE_SECONDS
+                    run_sessions(url, server.pid, chosen, watchers, outcome),
+                    DEADLINE_SECONDS,
                 ))  # fmt: skip
             except TimeoutError as stopped:
                 outcome.errors.append(f"stopped: {stopped!r}")
             finally:
                 outcome.server_peak_rss_bytes = peak_rss_bytes(server.pid)
                 stop(server)
-        if "Traceback" in log_path.read_text():
+        server_log = log_path.read_text()
+        if "Traceback" in server_log:
             outcome.errors.append("the server logged a traceback")
+        outcome.server_save_ms = logged_save_ms(server_log)
         store = Store(data_dir)
         pressed = [t for t in chosen if t.staff_id in outcome.pressed]
         outcome.missing_changes = count_missing(store, pressed)
@@ -449,6 +477,9 @@ def main(argv: list[str] | None = None) -> int:
         f"once while {result['leaders']} leaders loaded pages: save p50 "
         f"{result['save_p50_s']} s, p95 {result['save_p95_s']} s; leader page p50 "
         f"{result['leader_load_p50_s']} s, p95 {result['leader_load_p95_s']} s; "
+        f"in the database each save took p95 {result['server_save_p95_ms']} ms; "
+        f"the server used {result['server_cpu_seconds']} s of CPU in the "
+        f"{result['saving_seconds']} s of saving; "
         f"{result['missing_changes']} changes missing; "
         f"{len(result['errors'])} errors; server peak memory "
         f"{(result['server_peak_rss_bytes'] or 0) / 1024**3:.2f} GB"
