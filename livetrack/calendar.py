@@ -13,6 +13,7 @@ HALF_TERMS = [
 ]
 HALF_TERM_NAMES = dict(HALF_TERMS)
 TRACKING_START_WEEK = 4
+SCHOOL_TIME_ZONE = "Europe/London"  # school days, and the times staff read
 
 
 @dataclass(frozen=True)

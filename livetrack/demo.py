@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from livetrack.calendar import (
+    SCHOOL_TIME_ZONE,
     HalfTerm,
     academic_year_of,
     default_half_terms,
@@ -139,7 +140,6 @@ HALF_TERM_END_DAYS = 10  # teachers catch up in a half-term's last two weeks...
 HALF_TERM_END_WEIGHT = 3.0  # ...this many times as often as on other days
 NOTE_SHARE = 0.33
 CLASS_TEACHER_SHARE = 0.88  # of changes; subject leads and the SENCo make the rest
-SCHOOL_TIME_ZONE = "Europe/London"
 CHANGE_TIMES = {  # (from, to) in minutes after midnight, local time: weight
     (8 * 60 + 10, 8 * 60 + 50): 0.15,
     (12 * 60, 13 * 60 + 10): 0.3,

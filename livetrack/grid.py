@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from livetrack.calendar import SCHOOL_TIME_ZONE
 from livetrack.store.statuses import StatusChange
 
 PUPIL = "Pupil"
@@ -31,7 +32,7 @@ class PendingChange:
 def last_change_text(statuses: pd.DataFrame) -> pd.Series:
     """'Below · Quiz · Ms Patel, 2 Dec': who last changed a status, how and when."""
     when = pd.to_datetime(statuses["changed_at"], utc=True).dt.tz_convert(
-        "Europe/London"
+        SCHOOL_TIME_ZONE
     )
     text = (
         statuses["status"] + " · " + statuses["evidence"].fillna("no evidence")

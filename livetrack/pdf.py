@@ -14,6 +14,7 @@ import pandas as pd
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
+from livetrack.calendar import SCHOOL_TIME_ZONE
 from livetrack.interventions import outcome_label
 from livetrack.profile import (
     PupilProfile,
@@ -200,4 +201,4 @@ def change_rows(changes: pd.DataFrame) -> pd.DataFrame:
 def _day(moment) -> str:
     if pd.isna(moment):
         return ""
-    return f"{pd.Timestamp(moment).tz_convert('Europe/London'):%-d %b %Y}"
+    return f"{pd.Timestamp(moment).tz_convert(SCHOOL_TIME_ZONE):%-d %b %Y}"

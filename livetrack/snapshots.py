@@ -15,8 +15,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from datetime import time as clock
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
-from livetrack.calendar import HalfTerm, academic_year_of, previous_academic_year
+from livetrack.calendar import (
+    SCHOOL_TIME_ZONE,
+    HalfTerm,
+    academic_year_of,
+    previous_academic_year,
+)
 from livetrack.errors import SnapshotExists
 from livetrack.files import write_parquet_atomically
 from livetrack.progress import Progress, silent
@@ -55,8 +61,12 @@ def snapshot_exists(store: Store, school_id: int, half_term: HalfTerm) -> bool:
 
 
 def end_of(half_term: HalfTerm) -> datetime:
-    """The moment a half-term's snapshot reads the statuses at: its last day, 6 pm."""
-    return datetime.combine(half_term.ends_on, END_OF_SCHOOL_DAY, tzinfo=UTC)
+    """The moment a half-term's snapshot reads the statuses at: its last day,
+    6 pm in England (5 pm UTC in summer time), as a UTC time."""
+    local = datetime.combine(
+        half_term.ends_on, END_OF_SCHOOL_DAY, tzinfo=ZoneInfo(SCHOOL_TIME_ZONE)
+    )
+    return local.astimezone(UTC)
 
 
 def take_snapshot(

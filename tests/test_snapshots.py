@@ -3,6 +3,7 @@ import subprocess
 import sys
 import time
 from datetime import UTC, date, datetime
+from datetime import time as clock
 from unittest import mock
 
 import duckdb
@@ -15,6 +16,7 @@ from livetrack.scheduler import start_snapshot_scheduler
 from livetrack.scope import Scope
 from livetrack.snapshots import (
     due_snapshots,
+    end_of,
     snapshot_exists,
     snapshot_folder,
     take_due_snapshots,
@@ -176,8 +178,9 @@ def long_standing(store, school):
 
 
 def test_nothing_is_due_before_a_half_terms_last_day_ends(store, long_standing):
-    assert due_codes(store, at(2026, 10, 23, 17, 59)) == []
-    assert due_codes(store, at(2026, 10, 23, 18, 0)) == ["autumn-1"]
+    # 23 October is in British Summer Time: 6 pm in school is 5 pm UTC.
+    assert due_codes(store, at(2026, 10, 23, 16, 59)) == []
+    assert due_codes(store, at(2026, 10, 23, 17, 0)) == ["autumn-1"]
 
 
 def test_a_snapshot_falls_due_over_the_weekend_and_the_holiday(store, long_standing):
@@ -189,7 +192,7 @@ def test_a_snapshot_falls_due_over_the_weekend_and_the_holiday(store, long_stand
 
 def test_summer_2_falls_due_in_august_and_still_in_september(store, long_standing):
     everything = [code for code, _ in HALF_TERMS]
-    assert due_codes(store, at(2027, 7, 21, 17)) == everything[:5]
+    assert due_codes(store, at(2027, 7, 21, 16, 59)) == everything[:5]
     assert due_codes(store, at(2027, 8, 10)) == everything
     assert due_codes(store, at(2027, 9, 6)) == everything  # the new year begun
     assert due_codes(store, at(2028, 9, 6)) == []  # two years on: left alone
@@ -209,7 +212,8 @@ def test_each_due_snapshot_is_as_at_the_end_of_its_half_term(store, long_standin
     assert [info.half_term.code for info in taken] == ["autumn-1"]
     rows = read_snapshot(store, school["id"], AUTUMN_1)
     assert set(rows["status"]) == {"On"}
-    assert rows["as_at"].iloc[0] == pd.Timestamp("2026-10-23 18:00", tz="UTC")
+    # 6 pm in school on 23 October, British Summer Time
+    assert rows["as_at"].iloc[0] == pd.Timestamp("2026-10-23 17:00", tz="UTC")
 
 
 def test_taking_due_snapshots_twice_is_harmless(store, long_standing):
@@ -285,3 +289,12 @@ def test_the_snapshot_command_takes_what_is_due(store, long_standing, monkeypatc
     assert "Autumn 2 2026-27 snapshot" in result.stderr
     assert "Took 2 due snapshot(s)." in result.stderr
     assert (again.returncode, again.stderr.strip()) == (0, "No snapshot is due.")
+
+
+def test_a_half_term_ends_at_six_in_the_evening_in_england_winter_or_summer():
+    autumn_2, summer_1 = (
+        next(h for h in default_half_terms(ACADEMIC_YEAR) if h.code == code)
+        for code in ("autumn-2", "summer-1")
+    )
+    assert end_of(autumn_2) == datetime.combine(autumn_2.ends_on, clock(18), UTC)
+    assert end_of(summer_1) == datetime.combine(summer_1.ends_on, clock(17), UTC)

@@ -2,13 +2,13 @@
 
 import pandas as pd
 
-LONDON = "Europe/London"
+from livetrack.calendar import SCHOOL_TIME_ZONE
 
 
 def london_time(moments: pd.Series, pattern: str = "%-d %b %Y, %H:%M") -> pd.Series:
     """UTC timestamps as London wall-clock text; blank where there is none."""
     stamped = pd.to_datetime(moments, utc=True)
-    return stamped.dt.tz_convert(LONDON).dt.strftime(pattern).fillna("")
+    return stamped.dt.tz_convert(SCHOOL_TIME_ZONE).dt.strftime(pattern).fillna("")
 
 
 def pupil_name(first_names: pd.Series, last_names: pd.Series) -> pd.Series:
