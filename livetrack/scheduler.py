@@ -2,7 +2,9 @@
 
 One daemon thread per process and data folder checks at start-up and then
 every few minutes; `python -m livetrack snapshot --due` does the same when
-the app is not running.
+the app is not running. At start-up the thread also reads every snapshot
+file once, so that the first person to open a history page after a restart
+does not wait for that check (seconds, for a large trust).
 """
 
 import logging
@@ -16,6 +18,7 @@ import duckdb
 from livetrack.errors import LiveTrackError
 from livetrack.snapshots import take_due_snapshots
 from livetrack.store import Store
+from livetrack.store.snapshots import readable_snapshot_files
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +70,19 @@ def start_snapshot_scheduler(
     return thread
 
 
+def check_snapshot_files(store: Store) -> None:
+    """Read every snapshot file once now; history readers then reuse the answers."""
+    try:
+        unreadable = readable_snapshot_files(store).unreadable
+    except OSError:
+        log.exception("could not list the snapshot files; history will check them")
+        return
+    if unreadable:
+        log.warning("%d snapshot file(s) cannot be read", len(unreadable))
+
+
 def _keep_checking(store, clock, every_seconds, stop: threading.Event) -> None:
-    while not stop.is_set():
+    check_due_snapshots(store, clock)
+    check_snapshot_files(store)
+    while not stop.wait(every_seconds):
         check_due_snapshots(store, clock)
-        stop.wait(every_seconds)

@@ -23,7 +23,10 @@ from livetrack.snapshots import (
     take_snapshot,
 )
 from livetrack.store.pupils import insert_attendance, insert_incidents
-from livetrack.store.snapshots import count_snapshot_statuses
+from livetrack.store.snapshots import (
+    count_snapshot_statuses,
+    readable_snapshot_files,
+)
 from livetrack.store.statuses import StatusChange, append_status_changes
 from tests.conftest import ACADEMIC_YEAR
 
@@ -298,3 +301,24 @@ def test_a_half_term_ends_at_six_in_the_evening_in_england_winter_or_summer():
     )
     assert end_of(autumn_2) == datetime.combine(autumn_2.ends_on, clock(18), UTC)
     assert end_of(summer_1) == datetime.combine(summer_1.ends_on, clock(17), UTC)
+
+
+def test_at_start_up_the_scheduler_reads_every_snapshot_file_once(store, long_standing):
+    take_snapshot(store, long_standing["id"], AUTUMN_1)
+    with mock.patch("livetrack.files._read_whole", return_value=None) as read:
+        thread = start_snapshot_scheduler(
+            store, clock=lambda: at(2026, 10, 1), every_seconds=3600
+        )
+        try:
+            for _ in range(100):
+                if read.call_count:
+                    break
+                time.sleep(0.05)
+        finally:
+            thread.stop.set()
+            thread.join(timeout=5)
+        read_at_start_up = read.call_count
+        readable_snapshot_files(store)  # as the first history page then does
+
+    assert read_at_start_up == 1
+    assert read.call_count == 1
