@@ -86,6 +86,7 @@ def _lay_out(figure: go.Figure, groups: list) -> None:
 
 
 HEATMAP_ROW_PX = 30
+TOP_LABELS_PX = 70  # room above the grid for its column names, which slant
 SMALL_CELL_TEXT = "too few"
 
 
@@ -123,8 +124,8 @@ def share_heatmap(
         )
     )  # fmt: skip
     figure.update_layout(
-        height=CHART_MARGIN_PX + HEATMAP_ROW_PX * len(row_order),
-        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        height=CHART_MARGIN_PX + TOP_LABELS_PX + HEATMAP_ROW_PX * len(row_order),
+        margin={"l": 10, "r": 10, "t": TOP_LABELS_PX, "b": 10},
         yaxis={"autorange": "reversed", "type": "category"},
         xaxis={"side": "top", "type": "category"},
         plot_bgcolor="#F3F3F3",

@@ -143,14 +143,7 @@ def render_trends(points: pd.DataFrame, by: str) -> None:
     )
     st.plotly_chart(trend_chart(points, "Below", by), key="trend-below")
     st.plotly_chart(trend_chart(points, "Above", by), key="trend-above")
-    st.dataframe(
-        points_table(points), hide_index=True,
-        column_config={
-            column: st.column_config.NumberColumn(format="%.1f%%")
-            for column in ["% Below", "% Above", "% Below a year before",
-                           "% Above a year before"]
-        },
-    )  # fmt: skip
+    st.dataframe(points_table(points), hide_index=True)
 
 
 def main() -> None:

@@ -67,12 +67,12 @@ def main() -> None:
     names = cache.schools(store, store.version, scope).set_index("id")["name"].to_dict()
     before = latest_trust_snapshot(cache.snapshot_counts(store, store.version, scope))
     st.title("Trust")
-    since = "" if before is None else f"{HALF_TERM_NAMES[before[2]]} {before[1]}"
-    st.caption(
-        f"{len(names)} schools on the same measures, live · change since {since}"
-        if since
-        else f"{len(names)} schools on the same measures, live"
-    )
+    schools = f"{len(names)} school{'s' if len(names) != 1 else ''}"
+    since = (
+        "" if before is None
+        else f" · change since {HALF_TERM_NAMES[before[2]]} {before[1]}"
+    )  # fmt: skip
+    st.caption(f"{schools} on the same measures, live{since}")
 
     now = cache.counts(store, store.version, scope, live, filters, ("school",))
     earlier = None
