@@ -108,10 +108,10 @@ def render_summary(matrix: pd.DataFrame, before: Moment, after: Moment) -> None:
     second.metric("● Stayed", f"{steps['same']:,}")
     third.metric("▼ Moved down", f"{steps['down']:,}")
     st.caption(
-        f"All {total:,} pupil-subject statuses at either moment are counted once: "
-        f"{joined:,} of pupils who joined since, {left:,} of pupils who left since "
-        f"(or moved out of the pupils chosen), and {untracked:,} where the subject was "
-        "not tracked for the pupil at one of the moments."
+        f"All {total:,} pupil-subject statuses at either moment are counted once. "
+        f"Of those, {joined:,} belong to pupils who joined since, {left:,} to pupils "
+        f"who left since (or moved out of the pupils chosen), and {untracked:,} to "
+        "a subject not tracked for the pupil at one of the moments."
     )
 
 
