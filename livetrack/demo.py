@@ -30,6 +30,7 @@ from livetrack.errors import LiveTrackError
 from livetrack.progress import Progress, silent
 from livetrack.snapshots import end_of, take_snapshot
 from livetrack.store import Store
+from livetrack.store.interventions import insert_intervention, insert_review
 from livetrack.store.people import write_area
 from livetrack.store.pupils import (
     ATTENDANCE_COLUMNS,
@@ -506,8 +507,8 @@ def _pick(rng, weights: dict):
 def _school_progress(progress: Progress, number: int, schools: int, name: str):
     """A teller for one school's steps, as a share of the whole trust's build."""
     steps = [
-        "set-up", "pupils", "attendance", "behaviour", "statuses", "past years",
-        "snapshots",
+        "set-up", "pupils", "attendance", "behaviour", "statuses", "interventions",
+        "past years", "snapshots",
     ]  # fmt: skip
 
     def tell(step: str) -> None:
@@ -532,6 +533,8 @@ def _build_school(
         tell("set-up")
         set_up = _set_up_school(cursor, profile, rng, academic_year_of(today))
         pupils, changes = _fill_school(cursor, profile, set_up, rng, today, tell)
+        tell("interventions")
+        _plan_interventions(cursor, set_up, rng, today)
     tell("past years")
     past_changes = _build_past_years(store, profile, set_up, pupils, past_rng, years)
     tell("snapshots")
@@ -1278,6 +1281,130 @@ def _changed_at(rng, days: np.ndarray) -> pd.DatetimeIndex:
     seconds = pd.to_timedelta(np.round(minutes * 60), unit="s")
     local = pd.DatetimeIndex(pd.to_datetime(days)) + seconds
     return local.tz_localize(SCHOOL_TIME_ZONE).tz_convert("UTC")
+
+
+# --- Interventions: what the school planned for pupils who fell Below ---
+
+STRATEGIES = {  # subject: (strategy, who delivers it)
+    "Reading": [
+        ("Daily phonics catch-up in a group of four", "Teaching assistant"),
+        ("Reading with an adult four times a week", "Reading volunteer"),
+    ],
+    "Writing": [
+        ("Weekly writing conference on one piece of work", "Class teacher"),
+        ("Pre-teaching of the next unit's vocabulary", "Teaching assistant"),
+    ],
+    "Maths": [
+        ("Ten minutes' precision teaching of number facts daily", "Teaching assistant"),
+        ("Same-day catch-up after the maths lesson", "Class teacher"),
+    ],
+}
+SINGLE_INTERVENTIONS = 10  # a school's, beside its one programme
+INTERVENTION_WEEKS = 6  # from its start to its review
+OUTCOME_CHANCES = {"worked": 0.45, "partly": 0.35, "not_yet": 0.2}
+REVIEW_NOTES = {
+    "worked": "Back in line with the class in the last two assessments.",
+    "partly": "Closer, but not yet secure without support.",
+    "not_yet": "Little change yet; to be discussed with the SENCo.",
+}
+UNREVIEWED_SHARE = 0.2  # of those past their review date: reviews left due
+
+
+def _plan_interventions(cursor, set_up: SchoolSetUp, rng, today: date) -> None:
+    """A term's interventions for pupils Below in a core subject, most reviewed.
+
+    One programme takes in every pupil of the year group and subject with the
+    most pupils Below early on (as a school runs a phonics catch-up for a
+    year group), so its impact is a group large enough to read; the rest are
+    single pupils. Each starts a few school days after the pupil was first
+    set Below and is reviewed six weeks on; some reviews are still to come,
+    and a few are due.
+    """
+    cells = cursor.execute(
+        """
+        select c.pupil_id, c.subject_id, s.name as subject, p.year_group,
+               min(c.changed_at) as first_below
+        from status_changes c
+        join subjects s on s.id = c.subject_id
+        join pupils p on p.id = c.pupil_id
+        where s.school_id = ? and c.academic_year = ? and c.status = 'Below'
+          and s.name in (select unnest(?::varchar[]))
+        group by all
+        having min(c.changed_at) < ?
+        order by c.pupil_id, c.subject_id
+        """,
+        [set_up.school_id, set_up.academic_year, CORE_SUBJECTS,
+         today - timedelta(weeks=3)],
+    ).df()  # fmt: skip
+    if cells.empty:
+        return
+    group = ["year_group", "subject"]
+    biggest = cells.groupby(group).size().sort_values(kind="stable").index[-1]
+    in_programme = (cells[group] == biggest).all(axis=1).to_numpy()
+    others = np.flatnonzero(~in_programme)
+    singles = rng.choice(others, size=min(SINGLE_INTERVENTIONS, len(others)),
+                         replace=False)  # fmt: skip
+    chosen = np.sort(np.concatenate([np.flatnonzero(in_programme), singles]))
+    senco = set_up.leaders[SENCO][0]
+    for cell in cells.iloc[chosen].itertuples():
+        pupil_id, subject_id = int(cell.pupil_id), int(cell.subject_id)
+        subject = cell.subject
+        starts_on = _school_day_on_or_after(
+            cell.first_below.date() + timedelta(days=int(rng.integers(2, 8))),
+            set_up.half_terms,
+        )
+        if starts_on is None:
+            continue
+        review_on = _school_day_on_or_after(
+            starts_on + timedelta(weeks=INTERVENTION_WEEKS), set_up.half_terms
+        )
+        if review_on is None:
+            continue
+        options = STRATEGIES[subject]
+        pick = 0 if in_programme[cell.Index] else int(rng.integers(len(options)))
+        strategy, delivered_by = options[pick]
+        intervention_id = insert_intervention(cursor, {
+            "pupil_id": pupil_id, "subject_id": subject_id,
+            "academic_year": set_up.academic_year, "strategy": strategy,
+            "delivered_by": delivered_by, "starts_on": starts_on,
+            "review_on": review_on, "recorded_by": senco,
+        })  # fmt: skip
+        _recorded_on(cursor, "interventions", intervention_id, starts_on)
+        if review_on >= today or rng.random() < UNREVIEWED_SHARE:
+            continue
+        outcome = _pick(rng, OUTCOME_CHANCES)
+        late = review_on + timedelta(days=int(rng.integers(0, 3)))
+        reviewed_on = min(
+            _school_day_on_or_after(late, set_up.half_terms) or review_on, today
+        )
+        review_id = insert_review(cursor, {
+            "intervention_id": intervention_id, "pupil_id": pupil_id,
+            "outcome": outcome, "note": REVIEW_NOTES[outcome],
+            "reviewed_on": reviewed_on, "recorded_by": senco,
+        })  # fmt: skip
+        _recorded_on(cursor, "intervention_reviews", review_id, reviewed_on)
+
+
+def _school_day_on_or_after(day: date, half_terms: list[HalfTerm]) -> date | None:
+    """The first weekday in a half-term from `day` on; None after the year's end."""
+    for half_term in sorted(half_terms, key=lambda h: h.starts_on):
+        if day > half_term.ends_on:
+            continue
+        day = max(day, half_term.starts_on)
+        while day.weekday() >= 5:
+            day += timedelta(days=1)
+        if day <= half_term.ends_on:
+            return day
+    return None
+
+
+def _recorded_on(cursor, table: str, row_id: int, day: date) -> None:
+    """Date a demo row when its staff would have written it: after school that day."""
+    after_school = pd.Timestamp(day) + pd.Timedelta(hours=16, minutes=30)
+    cursor.execute(
+        f"update {table} set recorded_at = ? where id = ?",
+        [after_school.tz_localize(SCHOOL_TIME_ZONE).tz_convert("UTC"), row_id],
+    )
 
 
 # --- Past years: the school as it was, year by year, and its snapshots ---

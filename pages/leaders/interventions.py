@@ -22,6 +22,7 @@ from livetrack.ui.tables import render_table
 
 PROFILE_PAGE = "pages/leaders/pupil.py"
 SELECTABLE = {"on_select": "rerun", "selection_mode": "single-row"}
+DAY = "%-d %b %Y"  # as a report prints a date: 16 Oct 2026
 
 
 def pupil_words(frame: pd.DataFrame) -> pd.Series:
@@ -59,10 +60,10 @@ def intervention_table(interventions: pd.DataFrame) -> pd.DataFrame:
         "Subject": interventions["subject"].fillna("All subjects"),
         "Strategy": interventions["strategy"],
         "Delivered by": interventions["delivered_by"],
-        "Starts": interventions["starts_on"].dt.date,
-        "Review": interventions["review_on"].dt.date,
+        "Starts": interventions["starts_on"].dt.strftime(DAY),
+        "Review": interventions["review_on"].dt.strftime(DAY),
         "Outcome": interventions["outcome"].map(outcome_label),
-        "Outcome note": interventions["outcome_note"],
+        "Outcome note": interventions["outcome_note"].fillna(""),
         "Recorded": who_and_when(interventions, "recorded_by", "recorded_at"),
         "Reviewed": who_and_when(interventions, "reviewed_by", "reviewed_at"),
     })  # fmt: skip
@@ -74,7 +75,8 @@ def render_reviews_due(store, scope, school_id: int, year: str) -> None:
     if due.empty:
         st.success("No reviews are due.", icon=":material/check_circle:")
         return
-    st.markdown(f"**{len(due)} reviews due**: the review date is today or past, "
+    reviews = f"{len(due)} review{'s' if len(due) != 1 else ''}"
+    st.markdown(f"**{reviews} due**: the review date is today or past, "
                 "and no outcome is recorded yet.")  # fmt: skip
     render_table(intervention_table(due), "Reviews due", key="due", **SELECTABLE)
     render_profile_link(due, "due")
