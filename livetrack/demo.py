@@ -1338,9 +1338,12 @@ def _plan_interventions(cursor, set_up: SchoolSetUp, rng, today: date) -> None:
     ).df()  # fmt: skip
     if cells.empty:
         return
-    group = ["year_group", "subject"]
-    biggest = cells.groupby(group).size().sort_values(kind="stable").index[-1]
-    in_programme = (cells[group] == biggest).all(axis=1).to_numpy()
+    sizes = cells.groupby(["year_group", "subject"]).size()
+    programme_year, programme_subject = sizes.sort_values(kind="stable").index[-1]
+    in_programme = (
+        (cells["year_group"] == programme_year)
+        & (cells["subject"] == programme_subject)
+    ).to_numpy()
     others = np.flatnonzero(~in_programme)
     singles = rng.choice(others, size=min(SINGLE_INTERVENTIONS, len(others)),
                          replace=False)  # fmt: skip
