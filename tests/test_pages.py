@@ -3,6 +3,7 @@
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
@@ -266,3 +267,42 @@ def test_governors_see_the_matrix_as_counts_only(app):
     assert not [b for b in app.button if b.key and b.key.startswith("cell-")]
     assert not app.dataframe
     assert any("never one pupil" in c.value for c in app.caption)
+
+
+def gaps_row(app: AppTest, group: str) -> pd.Series:
+    gaps = next(t.value for t in app.table if "n compared with" in t.value.columns)
+    return gaps.set_index("Group").loc[group]
+
+
+def test_a_governor_reads_a_group_under_five_as_under_five_not_as_none(demo_store):
+    headteacher = open_page(signed_in_app(demo_store, "headteacher"),
+                            "pages/leaders/overview.py")  # fmt: skip
+    governor = open_page(signed_in_app(demo_store, "governor"),
+                         "pages/leaders/overview.py")  # fmt: skip
+
+    seen = gaps_row(headteacher, "Looked after")
+    assert 0 < int(seen["n pupils"]) < 5  # the demo's few looked-after pupils
+    hidden = gaps_row(governor, "Looked after")
+    assert hidden["n pupils"] == "under 5"
+    assert hidden["n compared with"] == ""  # 414 less it would give the size away
+
+
+def test_a_governor_sees_a_class_with_few_pupils_below_as_under_five(demo_store):
+    def pupils_below(role):
+        app = open_page(signed_in_app(demo_store, role), "pages/leaders/area.py")
+        table = next(d.value for d in app.dataframe if "Class" in d.value.columns)
+        return table.set_index("Class")["Pupils Below in one or more"]
+
+    seen, hidden = pupils_below("headteacher"), pupils_below("governor")
+
+    few = [c for c, n in seen.items() if 0 < int(n.replace(",", "")) < 5]
+    assert few  # the demo has such classes
+    assert all(hidden[c] == "under 5" for c in few)
+    assert all(hidden[c] == seen[c] for c in seen.index if c not in few)
+
+
+@pytest.mark.parametrize("app", ["teacher"], indirect=True)
+def test_a_teachers_figures_say_they_are_of_their_classes(app):
+    open_page(app, "pages/leaders/overview.py")
+
+    assert any("All pupils in your classes" in c.value for c in app.caption)

@@ -5,7 +5,7 @@ import os
 import sys
 import threading
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 import streamlit as st
 
@@ -106,10 +106,32 @@ def scope() -> Scope:
     return scope_for(person())
 
 
+def reach(person_scope: Scope) -> str | None:
+    """'your classes' (or year groups, or subjects) for a person who sees only
+    part of a school, so a figure never reads as the whole school's; else None."""
+    if person_scope.class_ids is not None:
+        return "your classes"
+    if person_scope.year_groups is not None:
+        return "your year groups"
+    if person_scope.subject_ids is not None:
+        return "your subjects"
+    return None
+
+
 def today() -> date:
     """Today, or the day $LIVETRACK_TODAY names (YYYY-MM-DD) for demos and tests."""
     pinned = os.environ.get(TODAY_VARIABLE)
     return date.fromisoformat(pinned) if pinned else date.today()
+
+
+def now() -> datetime:
+    """The moment live statuses are read at: always the real clock.
+
+    A pinned $LIVETRACK_TODAY moves the calendar (the year, the half-term, the
+    start of tracking), never the live picture, so a change saved a moment
+    ago is counted on every page alike.
+    """
+    return datetime.now().astimezone()
 
 
 def academic_year() -> str:

@@ -11,7 +11,7 @@ from livetrack.domain import PHASES, year_group_label
 from livetrack.filters import Filters
 from livetrack.ui import cache, context
 from livetrack.ui.filters import filter_bar
-from livetrack.ui.formatting import points
+from livetrack.ui.formatting import count, points
 from livetrack.ui.tables import render_table
 
 SUBJECTS, PHASE, YEAR_GROUP = "Subjects", "Phase", "Year group"
@@ -57,10 +57,22 @@ def _my_phase(person) -> str:
     return "KS2"
 
 
-def class_table(now, before, pupils_below, school) -> pd.DataFrame:
-    """Each class's shares, its change since the last snapshot, beside the school."""
+def class_table(now, before, pupils_below, school, hidden: bool) -> pd.DataFrame:
+    """Each class's shares, its change since the last snapshot, beside the school.
+
+    A class without a count of pupils Below has none, unless `hidden`: for a
+    figures-only role a count under five is left out, so it is "under 5".
+    """
     classes = analytics.change_since(now, before, ["class_id"])
     classes = classes.merge(pupils_below, on="class_id", how="left")
+    classes["pupils_below_text"] = (
+        classes["pupils_below"]
+        .map(count)
+        .where(
+            classes["pupils_below"].notna(),
+            f"under {analytics.SMALL_GROUP_PUPILS}" if hidden else "0",
+        )
+    )
     classes["pupils_below"] = classes["pupils_below"].fillna(0).astype(int)
     classes["against_school"] = (classes["pct_below"] - school).round(1)
     classes["too_small"] = classes["pupils"].map(analytics.is_too_small)
@@ -76,7 +88,7 @@ def render_classes(classes: pd.DataFrame, school: float, since: str) -> None:
             "% Below": classes["pct_below"].map("{:.1f}%".format),
             "Against the school": classes["against_school"].map("{:+.1f} pts".format),
             "% Above": classes["pct_above"].map("{:.1f}%".format),
-            "Pupils Below in any": classes["pupils_below"],
+            "Pupils Below in one or more": classes["pupils_below_text"],
             f"Below since {since or 'the last snapshot'}": classes["change_below"].map(
                 points
             ),
@@ -140,6 +152,7 @@ def main() -> None:
     classes = class_table(
         now, counts(before_key, area, "class"),
         pupils_below.rename(columns={"pupils": "pupils_below"}), school,
+        hidden=not scope.pupil_rows,
     )  # fmt: skip
     st.markdown(f"### {area_name}")
     render_classes(classes, school, since)

@@ -1,7 +1,5 @@
 """Compare: where each status stood at two moments, and the pupils behind each move."""
 
-from datetime import datetime
-
 import pandas as pd
 import streamlit as st
 
@@ -171,8 +169,7 @@ def main() -> None:
         return
     before, after = pick_moments(moments, year)
     condition = all_of(pick_subject(store, in_school, school), filters.where())
-    now = datetime.combine(context.today(), datetime.now().time()).astimezone()
-    live = load_live_rows(store, school.id, year, now)
+    live = load_live_rows(store, school.id, year, context.now())
     pairs = load_transitions(
         store, in_school, school.id, before, after, live, condition
     )

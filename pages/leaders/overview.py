@@ -9,11 +9,12 @@ from livetrack.filters import Filters
 from livetrack.ui import cache, context
 from livetrack.ui.charts import share_heatmap, status_bars
 from livetrack.ui.filters import filter_bar, names_for, school_name
-from livetrack.ui.formatting import percent, points
+from livetrack.ui.formatting import count, percent, points
 from livetrack.ui.palette import STATUS_COLOURS, status_label
 from livetrack.ui.tables import render_table
 
 SMALL = f"too small to read (n < {analytics.SMALL_GROUP_PUPILS})"
+UNDER_FIVE = f"under {analytics.SMALL_GROUP_PUPILS}"
 
 
 def render_headline(now: pd.DataFrame, before: pd.DataFrame | None, since: str):
@@ -93,18 +94,22 @@ def share_table(counts, before, label: str) -> pd.DataFrame:
     return table
 
 
-def render_gaps(gaps: pd.DataFrame) -> None:
+def render_gaps(gaps: pd.DataFrame, hidden: bool) -> None:
+    """The group gaps table. When `hidden` (a figures-only role), a group under
+    five pupils was left out of the counts: its n reads "under 5", and the n it
+    is compared with is not shown, which would give the group's size away."""
     st.subheader("Group gaps")
     readable = ~gaps["too_small"]
+    left_out = hidden & (gaps["group_pupils"] == 0)
     for column in ("group_below", "group_above", "others_below", "others_above"):
         gaps[column] = gaps[column].where(readable)
     table = pd.DataFrame(
         {
             "Group": gaps["gap"],
-            "n pupils": gaps["group_pupils"].astype(int),
+            "n pupils": gaps["group_pupils"].map(count).where(~left_out, UNDER_FIVE),
             "% Below": gaps["group_below"].map(percent),
             "% Above": gaps["group_above"].map(percent),
-            "n compared with": gaps["others_pupils"].astype(int),
+            "n compared with": gaps["others_pupils"].map(count).where(~left_out, ""),
             "% Below (compared)": gaps["others_below"].map(percent),
             "% Above (compared)": gaps["others_above"].map(percent),
             "Gap in % Below": [
@@ -145,7 +150,9 @@ def main() -> None:
     name = school_name(store, scope, filters)
     described = filters.describe(names_for(store, school_scope, filters.school_id))
     st.title("Overview")
-    st.caption(f"{name} · {described} · live statuses for {year}, as they are now")
+    part = context.reach(school_scope)
+    who = f"{described} in {part}" if part else described
+    st.caption(f"{name} · {who} · live statuses for {year}, as they are now")
     now = counts(live)
     if now.empty or not now["total"].sum():
         st.info(
@@ -168,7 +175,10 @@ def main() -> None:
             if frame is not None:
                 frame["year_group"] = frame["year_group"].map(year_group_label)
         render_breakdown(by_year, earlier, "year_group", "By year group", "year")
-    render_gaps(analytics.group_gaps(group_counts(store, school_scope, live, filters)))
+    render_gaps(
+        analytics.group_gaps(group_counts(store, school_scope, live, filters)),
+        hidden=not scope.pupil_rows,
+    )
 
 
 main()

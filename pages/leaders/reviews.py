@@ -10,6 +10,7 @@ from livetrack.domain import year_group_label
 from livetrack.filters import Filters
 from livetrack.store.reviews import FRESHNESS_BANDS, NEVER, freshness_band
 from livetrack.ui import cache, context
+from livetrack.ui.charts import CHART_MARGIN_PX, TOP_LABELS_PX
 from livetrack.ui.filters import filter_bar
 from livetrack.ui.formatting import london_time
 from livetrack.ui.tables import render_table
@@ -61,8 +62,8 @@ def render_grid(freshness: pd.DataFrame) -> None:
         )
     )  # fmt: skip
     figure.update_layout(
-        height=90 + ROW_PX * len(classes),
-        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        height=CHART_MARGIN_PX + TOP_LABELS_PX + ROW_PX * len(classes),
+        margin={"l": 10, "r": 10, "t": TOP_LABELS_PX, "b": 10},
         yaxis={"autorange": "reversed", "type": "category"},
         xaxis={"side": "top", "type": "category"},
     )

@@ -1,7 +1,6 @@
 """Trends: % Below and % Above at every snapshot and live, beside a year before."""
 
 import functools
-from datetime import datetime
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -49,16 +48,17 @@ def pick_view(store, scope, school) -> tuple[str, tuple]:
 
 def load_points(store, scope, school, by: str, condition) -> pd.DataFrame:
     today, year = context.today(), context.academic_year()
-    now = datetime.combine(today, datetime.now().time()).astimezone()
-    live = load_live_rows(store, school.id, year, now)
+    live = load_live_rows(store, school.id, year, context.now())
     counts = count_history(store, scope, school.id, by, live, condition=condition)
     live_half_term = half_term_on(load_half_terms(store, school.id, year), today)
     return trend_points(counts, live_half_term.code if live_half_term else None)
 
 
-def group_names(points: pd.DataFrame, by: str) -> pd.Series:
+def group_names(points: pd.DataFrame, by: str, part: str | None) -> pd.Series:
+    """Each point's group as the legend and table name it."""
     if by == "school":
-        return pd.Series("Whole school", index=points.index)
+        whole = f"All pupils in {part}" if part else "Whole school"
+        return pd.Series(whole, index=points.index)
     if by == "subject":
         return points["subject"]
     if by == "year_group":
@@ -82,7 +82,7 @@ def trend_chart(points: pd.DataFrame, status: str, by: str) -> go.Figure:
         figure.add_scatter(
             x=rows["point"], y=rows[column], name=group, mode="lines+markers+text",
             line={"color": colour, "width": 3}, marker={"size": 9},
-            text=[f"{v:.0f}%" if pd.notna(v) else "" for v in rows[column]],
+            text=[f"{v:.1f}%" if pd.notna(v) else "" for v in rows[column]],
             textposition="top center",
             customdata=rows[["n", f"{column}_last_year", "n_last_year"]].to_numpy(),
             hovertemplate=(
@@ -161,7 +161,7 @@ def main() -> None:
     if points.empty:
         st.info("There are no snapshots yet: the first is taken when Autumn 1 ends.")
         return
-    points["group"] = group_names(points, by).to_numpy()
+    points["group"] = group_names(points, by, context.reach(scope)).to_numpy()
     render_trends(points, by)
 
 
