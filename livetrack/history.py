@@ -164,6 +164,25 @@ def transition_matrix(pairs: pd.DataFrame) -> pd.DataFrame:
     return matrix.astype("int64")
 
 
+def transition_pupils(pairs: pd.DataFrame) -> pd.DataFrame:
+    """How many pupils are behind each count of transition_matrix, totals too.
+
+    The same rows and columns as the matrix; a pupil with several subjects in
+    one cell is one pupil there, and one in a total however many cells hold them.
+    """
+    states = transition_states(pairs)
+    pupils = (
+        states.groupby(["from_state", "to_state"])["pupil_id"].nunique()
+        .unstack(fill_value=0)
+        .reindex(index=FROM_STATES, columns=TO_STATES, fill_value=0)
+    )  # fmt: skip
+    pupils.loc[TOTAL] = states.groupby("to_state")["pupil_id"].nunique()
+    pupils[TOTAL] = states.groupby("from_state")["pupil_id"].nunique()
+    pupils.loc[TOTAL, TOTAL] = states["pupil_id"].nunique()
+    pupils.index.name, pupils.columns.name = "from", "to"
+    return pupils.fillna(0).astype("int64")
+
+
 def transition_cells(pairs: pd.DataFrame) -> pd.DataFrame:
     """One row per non-empty cell: from, to, count and the pupil ids behind it."""
     states = transition_states(pairs)

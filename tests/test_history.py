@@ -28,6 +28,7 @@ from livetrack.history import (
     pupils_behind,
     transition_cells,
     transition_matrix,
+    transition_pupils,
     trend_points,
 )
 from livetrack.scope import Scope
@@ -191,6 +192,21 @@ def test_a_matrix_across_years_counts_joiners_leavers_and_new_subjects_apart(
     assert matrix.loc[JOINED, ["Below", "On", "Above"]].tolist() == [1, 6, 1]
     assert matrix.loc[TOTAL, TOTAL] == len(pairs) == 16
     assert matrix.drop(index=TOTAL, columns=TOTAL).to_numpy().sum() == 16
+
+
+def test_each_count_of_the_matrix_knows_how_many_pupils_are_behind_it(history):
+    pairs = pairs_between(history, Moment(LAST_YEAR, "autumn-1"),
+                          Moment(THIS_YEAR, "autumn-1"))  # fmt: skip
+    pupils = transition_pupils(pairs)
+
+    assert pupils.loc["On", "On"] == 2  # Eve Maths; Finn Reading and Maths
+    assert pupils.loc["Below", LEFT] == 1  # Gus
+    assert pupils.loc[TOTAL, LEFT] == 1  # Gus, in two cells of the column
+    assert pupils.loc[JOINED, TOTAL] == pairs.loc[~pairs["pupil_before"].astype(
+        bool), "pupil_id"].nunique()  # fmt: skip
+    assert pupils.loc[TOTAL, TOTAL] == pairs["pupil_id"].nunique()
+    assert list(pupils.index) == list(transition_matrix(pairs).index)
+    assert list(pupils.columns) == list(transition_matrix(pairs).columns)
 
 
 def test_each_cell_opens_the_pupils_behind_it(history):

@@ -306,3 +306,15 @@ def test_a_teachers_figures_say_they_are_of_their_classes(app):
     open_page(app, "pages/leaders/overview.py")
 
     assert any("All pupils in your classes" in c.value for c in app.caption)
+
+
+@pytest.mark.parametrize("app", ["governor"], indirect=True)
+def test_a_governors_matrix_shows_no_count_drawn_from_under_five_pupils(app):
+    open_page(app, "pages/leaders/compare.py")
+
+    joined = next(c.value for c in app.caption if "counted once" in c.value)
+    cells = [m.value for m in app.markdown]
+    # The demo's few joiners since Autumn 1 are fewer than five pupils.
+    assert "some (from under 5 pupils) belong to pupils who joined since" in joined
+    assert "under 5 pupils" in cells
+    assert "3" not in cells and "9" not in cells

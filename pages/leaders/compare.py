@@ -16,6 +16,7 @@ from livetrack.history import (
     moved,
     pupils_behind,
     transition_matrix,
+    transition_pupils,
 )
 from livetrack.store.history import (
     LIVE,
@@ -31,6 +32,9 @@ from livetrack.ui.filters import filter_bar, school_name
 from livetrack.ui.palette import STATUS_SYMBOLS
 
 CELL = "compare-cell"
+# In place of a count drawn from too few pupils to show a figures-only role.
+FEW = f"under {SMALL_GROUP_PUPILS} pupils"
+SOME = f"some (from under {SMALL_GROUP_PUPILS} pupils)"
 ALL_SUBJECTS = "All subjects"
 
 
@@ -69,8 +73,20 @@ def open_cell(from_state: str, to_state: str) -> None:
     st.session_state[CELL] = (from_state, to_state)
 
 
-def render_matrix(matrix: pd.DataFrame, pupil_rows: bool) -> None:
-    """The matrix as a grid of counts; each count opens the pupils behind it."""
+def shown(count: int, pupils: int | None, few: str = FEW) -> str:
+    """A count as printed; `pupils` behind it for a figures-only role, where a
+    count drawn from fewer than five pupils is not shown."""
+    if pupils is not None and 0 < pupils < SMALL_GROUP_PUPILS:
+        return few
+    return f"{count:,}"
+
+
+def render_matrix(matrix: pd.DataFrame, pupils: pd.DataFrame | None) -> None:
+    """The matrix as a grid of counts; each count opens the pupils behind it.
+
+    `pupils` (how many pupils are behind each count) is given for a role that
+    sees figures only: it gets no buttons, and no count from a handful of pupils.
+    """
     header = st.columns(len(TO_STATES) + 2)
     header[0].markdown("**From ↓ · To →**")
     for column, state in zip(header[1:], [*TO_STATES, TOTAL]):
@@ -81,10 +97,10 @@ def render_matrix(matrix: pd.DataFrame, pupil_rows: bool) -> None:
         for position, to_state in enumerate([*TO_STATES, TOTAL]):
             count = int(matrix.loc[from_state, to_state])
             total = TOTAL in (from_state, to_state)
-            if total or not pupil_rows or count == 0:
-                cells[position + 1].markdown(
-                    f"{count:,}" if not total else f"**{count:,}**"
-                )
+            if total or pupils is not None or count == 0:
+                behind = None if pupils is None else pupils.loc[from_state, to_state]
+                text = shown(count, behind)
+                cells[position + 1].markdown(f"**{text}**" if total else text)
                 continue
             cells[position + 1].button(
                 f"{count:,}", key=f"cell-{row}-{position}",
@@ -95,20 +111,31 @@ def render_matrix(matrix: pd.DataFrame, pupil_rows: bool) -> None:
             )  # fmt: skip
 
 
-def render_summary(matrix: pd.DataFrame, before: Moment, after: Moment) -> None:
+def render_summary(
+    matrix: pd.DataFrame, pupils: pd.DataFrame | None, before: Moment, after: Moment
+) -> None:
     steps = moved(matrix)
     total = int(matrix.loc[TOTAL, TOTAL])
-    joined = int(matrix.loc[JOINED, TOTAL])
-    left = int(matrix.loc[TOTAL, LEFT])
-    untracked = int(matrix.loc[NOT_TRACKED, TOTAL] + matrix.loc[TOTAL, NOT_TRACKED])
+
+    def part(row, column) -> str:
+        behind = None if pupils is None else pupils.loc[row, column]
+        return shown(int(matrix.loc[row, column]), behind, SOME)
+
+    joined, left = part(JOINED, TOTAL), part(TOTAL, LEFT)
+    untracked = shown(
+        int(matrix.loc[NOT_TRACKED, TOTAL] + matrix.loc[TOTAL, NOT_TRACKED]),
+        None if pupils is None
+        else int(pupils.loc[NOT_TRACKED, TOTAL] + pupils.loc[TOTAL, NOT_TRACKED]),
+        SOME,
+    )  # fmt: skip
     first, second, third = st.columns(3)
     first.metric("▲ Moved up", f"{steps['up']:,}")
     second.metric("● Stayed", f"{steps['same']:,}")
     third.metric("▼ Moved down", f"{steps['down']:,}")
     st.caption(
         f"All {total:,} pupil-subject statuses at either moment are counted once. "
-        f"Of those, {joined:,} belong to pupils who joined since, {left:,} to pupils "
-        f"who left since (or moved out of the pupils chosen), and {untracked:,} to "
+        f"Of those, {joined} belong to pupils who joined since, {left} to pupils "
+        f"who left since (or moved out of the pupils chosen), and {untracked} to "
         "a subject not tracked for the pupil at one of the moments."
     )
 
@@ -180,8 +207,9 @@ def main() -> None:
         )
         return
     matrix = transition_matrix(pairs)
-    render_summary(matrix, before, after)
-    render_matrix(matrix, scope.pupil_rows)
+    pupils = None if scope.pupil_rows else transition_pupils(pairs)
+    render_summary(matrix, pupils, before, after)
+    render_matrix(matrix, pupils)
     if scope.pupil_rows:
         render_pupils(store, in_school, school, pairs, (before, after))
     else:
