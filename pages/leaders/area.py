@@ -98,7 +98,7 @@ def render_classes(classes: pd.DataFrame, school: float, since: str) -> None:
     st.caption(f"The school's % Below in this area is {school:.1f}%.")
 
 
-def render_actions(classes: pd.DataFrame, since: str) -> None:
+def render_actions(classes: pd.DataFrame, since: str, below_in: str) -> None:
     readable = classes[~classes["too_small"]]
     share, act = st.columns(2, gap="large")
     with share:
@@ -121,7 +121,7 @@ def render_actions(classes: pd.DataFrame, since: str) -> None:
         for row in most.itertuples():
             st.markdown(
                 f":material/flag: **{row.class_name}**: {row.pupils_below} of its "
-                f"{row.pupils} pupils are Below in at least one of these subjects; "
+                f"{row.pupils} pupils are Below {below_in}; "
                 f"{row.pct_below:.1f}% of its {row.total} statuses here are Below"
             )
 
@@ -156,7 +156,11 @@ def main() -> None:
     )  # fmt: skip
     st.markdown(f"### {area_name}")
     render_classes(classes, school, since)
-    render_actions(classes, since)
+    below_in = "in at least one subject here"
+    if area.subject_ids is not None and len(area.subject_ids) == 1:
+        subjects = cache.subjects(store, store.version, school_scope, filters.school_id)
+        below_in = "in " + subjects.set_index("id").loc[area.subject_ids[0], "name"]
+    render_actions(classes, since, below_in)
 
 
 main()
