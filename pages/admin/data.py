@@ -107,7 +107,10 @@ def render_check(store) -> None:
     if files.unreadable:
         st.warning(unreadable_message(files.unreadable))
     else:
-        st.write(f"All {len(files.readable)} snapshot file(s) read whole.")
+        readable = len(files.readable)
+        st.write(
+            f"All {readable} snapshot file{'s' if readable != 1 else ''} read whole."
+        )
     st.caption(
         "To restore a backup, stop the app and run `python -m livetrack restore "
         "BACKUP_FOLDER --data-dir NEW_EMPTY_FOLDER`: every checksum is checked "

@@ -106,7 +106,7 @@ def render_context(pupil: dict, show_send: bool) -> None:
     band = ATTENDANCE_BANDS[pupil["attendance_band"]]
     st.markdown(
         f"**Attendance:** {'none yet' if pd.isna(attendance) else f'{attendance:.1f}%'}"
-        f" ({band.lower()})  \n"
+        f" · {band.lower()}  \n"
         f"**Behaviour:** {int(pupil['negative_recent'])} negative incidents in the "
         f"last six weeks ({int(pupil['negative_before'])} in the six before); "
         f"{int(pupil['negative_incidents'])} negative and "
