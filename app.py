@@ -59,11 +59,13 @@ HOME = {"teacher": RECORD, "admin": ADMINISTER}
 
 
 def pages_for(person: Person) -> dict[str, list[st.Page]]:
-    """The menu of one person: only the pages their role allows, and their home."""
+    """The menu of one person: only the pages their role allows, their home's
+    section first (a teacher's menu opens with Recording)."""
     home = HOME.get(person.role, FIGURES)
     allowed = [row for row in PAGES if person.can(row[4])]
     first_home = next(path for _, path, _, _, needs in allowed if needs == home)
-    menu: dict[str, list[st.Page]] = {}
+    home_section = next(row[0] for row in allowed if row[1] == first_home)
+    menu: dict[str, list[st.Page]] = {home_section: []}
     for section, path, title, icon, _ in allowed:
         menu.setdefault(section, []).append(
             st.Page(path, title=title, icon=f":material/{icon}:",

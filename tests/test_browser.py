@@ -178,6 +178,9 @@ def maths_below_on_overview(page: Page) -> int:
 def test_a_teachers_below_reaches_the_overview(page, app_url, demo):
     _, teacher, row = demo
     sign_in_as(page, app_url, teacher)
+    # A teacher's menu opens with their own work, then the figures.
+    sections = page.get_by_test_id("stNavSectionHeader").all_inner_texts()
+    assert sections == ["Recording", "Figures", "Pupils"]
     before = maths_below_on_overview(page)
 
     open_from_menu(page, "Record")
