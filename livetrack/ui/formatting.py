@@ -28,3 +28,8 @@ def points(change) -> str:
 def count(value) -> str:
     """'4,228', or blank where there is none."""
     return "" if pd.isna(value) else f"{int(value):,}"
+
+
+def plural(number: int, noun: str) -> str:
+    """'1 school', '12 schools': a count with its noun, plural where it needs one."""
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"

@@ -23,6 +23,7 @@ from livetrack.store.pupils import load_roster
 from livetrack.store.snapshots import readable_snapshot_files
 from livetrack.ui import context
 from livetrack.ui.damage import unreadable_message
+from livetrack.ui.formatting import plural
 
 DONE = "data-done"
 ZIP = "data-zip"
@@ -107,10 +108,7 @@ def render_check(store) -> None:
     if files.unreadable:
         st.warning(unreadable_message(files.unreadable))
     else:
-        readable = len(files.readable)
-        st.write(
-            f"All {readable} snapshot file{'s' if readable != 1 else ''} read whole."
-        )
+        st.write(f"All {plural(len(files.readable), 'snapshot file')} read whole.")
     st.caption(
         "To restore a backup, stop the app and run `python -m livetrack restore "
         "BACKUP_FOLDER --data-dir NEW_EMPTY_FOLDER`: every checksum is checked "

@@ -16,7 +16,7 @@ from livetrack.store.interventions import (
     load_status_points,
 )
 from livetrack.ui import context
-from livetrack.ui.formatting import london_time
+from livetrack.ui.formatting import london_time, plural
 from livetrack.ui.plan import render_agreed_action, render_review_form, subjects_for
 from livetrack.ui.tables import render_table
 
@@ -75,9 +75,8 @@ def render_reviews_due(store, scope, school_id: int, year: str) -> None:
     if due.empty:
         st.success("No reviews are due.", icon=":material/check_circle:")
         return
-    reviews = f"{len(due)} review{'s' if len(due) != 1 else ''}"
-    st.markdown(f"**{reviews} due**: the review date is today or past, "
-                "and no outcome is recorded yet.")  # fmt: skip
+    st.markdown(f"**{plural(len(due), 'review')} due**: the review date is today "
+                "or past, and no outcome is recorded yet.")  # fmt: skip
     render_table(intervention_table(due), "Reviews due", key="due", **SELECTABLE)
     render_profile_link(due, "due")
     labels = pupil_words(due) + ", " + due["subject"].fillna("all subjects")

@@ -10,7 +10,7 @@ from livetrack.calendar import HALF_TERM_NAMES
 from livetrack.ui import cache, context
 from livetrack.ui.charts import share_heatmap
 from livetrack.ui.filters import filter_bar
-from livetrack.ui.formatting import points
+from livetrack.ui.formatting import plural, points
 from livetrack.ui.palette import STATUS_COLOURS
 from livetrack.ui.tables import render_table
 
@@ -67,12 +67,11 @@ def main() -> None:
     names = cache.schools(store, store.version, scope).set_index("id")["name"].to_dict()
     before = latest_trust_snapshot(cache.snapshot_counts(store, store.version, scope))
     st.title("Trust")
-    schools = f"{len(names)} school{'s' if len(names) != 1 else ''}"
     since = (
         "" if before is None
         else f" · change since {HALF_TERM_NAMES[before[2]]} {before[1]}"
     )  # fmt: skip
-    st.caption(f"{schools} on the same measures, live{since}")
+    st.caption(f"{plural(len(names), 'school')} on the same measures, live{since}")
 
     now = cache.counts(store, store.version, scope, live, filters, ("school",))
     earlier = None

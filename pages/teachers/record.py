@@ -24,7 +24,7 @@ from livetrack.store.reviews import confirm_reviewed
 from livetrack.store.statuses import load_class_statuses, load_recent_changes
 from livetrack.tracking import check_tracking_started, save_status_changes
 from livetrack.ui import cache, context
-from livetrack.ui.formatting import london_time
+from livetrack.ui.formatting import london_time, plural
 from livetrack.ui.palette import status_label
 from livetrack.ui.plan import remember_new_below, render_plan_for_new_below
 
@@ -131,7 +131,7 @@ def render_grid(
 
 def render_pending(pending: list[PendingChange], missing_evidence: bool) -> bool:
     """List the changes about to be saved; True when the teacher presses Save."""
-    st.subheader(f"{len(pending)} change{'s' if len(pending) != 1 else ''} to save")
+    st.subheader(f"{plural(len(pending), 'change')} to save")
     for item in pending:
         evidence = item.change.evidence or "evidence not chosen yet"
         st.markdown(
@@ -177,7 +177,7 @@ def render_outcome(store, scope, person, year: str) -> None:
     saved = st.session_state.pop("record-saved", None)
     if saved:
         st.success(
-            f"Saved {saved} change{'s' if saved != 1 else ''}.",
+            f"Saved {plural(saved, 'change')}.",
             icon=":material/check_circle:",
         )
     conflicts = st.session_state.get("record-conflicts") or []
