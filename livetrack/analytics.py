@@ -11,6 +11,8 @@ from livetrack.domain import STATUSES
 
 SMALL_GROUP_PUPILS = 5
 """A group with fewer pupils than this is too small to read as a finding."""
+LEFT_OUT = f"under {SMALL_GROUP_PUPILS}"
+"""In place of a count a figures-only role may not see: its group is too small."""
 
 COUNT_COLUMNS = {"Below": "below", "On": "on", "Above": "above"}
 

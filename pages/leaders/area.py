@@ -70,7 +70,7 @@ def class_table(now, before, pupils_below, school, hidden: bool) -> pd.DataFrame
         .map(count)
         .where(
             classes["pupils_below"].notna(),
-            f"under {analytics.SMALL_GROUP_PUPILS}" if hidden else "0",
+            analytics.LEFT_OUT if hidden else "0",
         )
     )
     classes["pupils_below"] = classes["pupils_below"].fillna(0).astype(int)

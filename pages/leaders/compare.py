@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from livetrack.analytics import SMALL_GROUP_PUPILS
+from livetrack.analytics import LEFT_OUT, SMALL_GROUP_PUPILS
 from livetrack.domain import year_group_label
 from livetrack.history import (
     FROM_STATES,
@@ -33,8 +33,8 @@ from livetrack.ui.palette import STATUS_SYMBOLS
 
 CELL = "compare-cell"
 # In place of a count drawn from too few pupils to show a figures-only role.
-FEW = f"under {SMALL_GROUP_PUPILS} pupils"
-SOME = f"some (from under {SMALL_GROUP_PUPILS} pupils)"
+FEW = f"{LEFT_OUT} pupils"
+SOME = f"some (from {LEFT_OUT} pupils)"
 ALL_SUBJECTS = "All subjects"
 
 

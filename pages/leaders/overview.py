@@ -14,7 +14,6 @@ from livetrack.ui.palette import STATUS_COLOURS, status_label
 from livetrack.ui.tables import render_table
 
 SMALL = f"too small to read (n < {analytics.SMALL_GROUP_PUPILS})"
-UNDER_FIVE = f"under {analytics.SMALL_GROUP_PUPILS}"
 
 
 def render_headline(now: pd.DataFrame, before: pd.DataFrame | None, since: str):
@@ -101,12 +100,13 @@ def render_gaps(gaps: pd.DataFrame, hidden: bool) -> None:
     st.subheader("Group gaps")
     readable = ~gaps["too_small"]
     left_out = hidden & (gaps["group_pupils"] == 0)
+    group_n = gaps["group_pupils"].map(count).where(~left_out, analytics.LEFT_OUT)
     for column in ("group_below", "group_above", "others_below", "others_above"):
         gaps[column] = gaps[column].where(readable)
     table = pd.DataFrame(
         {
             "Group": gaps["gap"],
-            "n pupils": gaps["group_pupils"].map(count).where(~left_out, UNDER_FIVE),
+            "n pupils": group_n,
             "% Below": gaps["group_below"].map(percent),
             "% Above": gaps["group_above"].map(percent),
             "n compared with": gaps["others_pupils"].map(count).where(~left_out, ""),
