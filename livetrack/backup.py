@@ -23,7 +23,12 @@ import duckdb
 
 from livetrack import __version__
 from livetrack.errors import LiveTrackError
-from livetrack.files import flush_to_disk, parquet_problem, sha256_of
+from livetrack.files import (
+    flush_to_disk,
+    folder_built_beside,
+    parquet_problem,
+    sha256_of,
+)
 from livetrack.paths import DATABASE_NAME, SNAPSHOTS_NAME
 from livetrack.progress import Progress, silent
 from livetrack.store import Store
@@ -88,9 +93,7 @@ def make_backup(
     started = time.perf_counter()
     destination = Path(destination).absolute()
     _require_empty(destination, "back up into")
-    scratch = destination.parent / f".{destination.name}.incoming-{uuid.uuid4().hex}"
-    scratch.mkdir(parents=True)
-    try:
+    with folder_built_beside(destination, "incoming") as scratch:
         with store.files_lock:
             progress(0.1, "Reading every table in one transaction")
             exported = export_tables(store, scratch / TABLES_FOLDER)
@@ -98,13 +101,6 @@ def make_backup(
             snapshots, left_out = _copy_snapshots(store, scratch)
         files = _file_entries(scratch, exported["rows"], snapshots)
         _write_manifest(scratch, exported, files)
-        if destination.exists():
-            destination.rmdir()
-        scratch.rename(destination)
-        flush_to_disk(destination.parent)
-    except BaseException:
-        shutil.rmtree(scratch, ignore_errors=True)
-        raise
     size = sum(entry["bytes"] for entry in files)
     seconds = time.perf_counter() - started
     log_event(
@@ -248,20 +244,11 @@ def restore_backup(
     problems = verify_backup(source)
     skipped = _check_problems(problems, skip_damaged_snapshots)
 
-    scratch = data_dir.parent / f".{data_dir.name}.restoring-{uuid.uuid4().hex}"
-    scratch.mkdir(parents=True)
-    try:
+    with folder_built_beside(data_dir, "restoring") as scratch:
         progress(0.3, "Loading the tables")
         _rebuild_database(source, scratch, manifest)
         progress(0.7, "Copying the snapshot files")
         snapshots = _restore_snapshots(source, scratch, manifest, skipped)
-        if data_dir.exists():
-            data_dir.rmdir()
-        scratch.rename(data_dir)
-        flush_to_disk(data_dir.parent)
-    except BaseException:
-        shutil.rmtree(scratch, ignore_errors=True)
-        raise
     rows = {table["name"]: table["rows"] for table in manifest["tables"]}
     _audit_restore(data_dir, manifest, rows, snapshots, skipped)
     seconds = time.perf_counter() - started

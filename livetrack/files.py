@@ -10,6 +10,8 @@ import os
 import shutil
 import threading
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pyarrow as pa
@@ -59,6 +61,24 @@ def write_parquet_atomically(table: pa.Table, destination: Path, root: Path) -> 
         flush_to_disk(destination.parent)
     finally:
         shutil.rmtree(incoming, ignore_errors=True)
+
+
+@contextmanager
+def folder_built_beside(destination: Path, purpose: str) -> Iterator[Path]:
+    """A hidden folder beside `destination` (absent or empty) to fill; when the
+    block ends it becomes `destination` with one rename, or is removed whole
+    if the block fails, so the folder is never seen half-built."""
+    scratch = destination.parent / f".{destination.name}.{purpose}-{uuid.uuid4().hex}"
+    scratch.mkdir(parents=True)
+    try:
+        yield scratch
+        if destination.exists():
+            destination.rmdir()
+        scratch.rename(destination)
+        flush_to_disk(destination.parent)
+    except BaseException:
+        shutil.rmtree(scratch, ignore_errors=True)
+        raise
 
 
 def clear_incoming(root: Path) -> int:
