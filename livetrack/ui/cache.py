@@ -17,7 +17,7 @@ from livetrack.store.figures import (
 from livetrack.store.reviews import load_freshness
 from livetrack.store.schools import load_classes, load_schools, load_subjects
 from livetrack.store.snapshots import count_snapshot_statuses
-from livetrack.store.statuses import count_statuses
+from livetrack.store.statuses import count_statuses, load_recent_changes
 from livetrack.ui.damage import warn_unreadable_snapshots
 
 
@@ -42,6 +42,14 @@ def classes(_store: Store, version: int, scope: Scope, school_id: int) -> pd.Dat
 @st.cache_data(show_spinner=False, max_entries=64)
 def subjects(_store: Store, version: int, scope: Scope, school_id: int) -> pd.DataFrame:
     return load_subjects(_store, scope, school_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def recent_changes(
+    _store: Store, version: int, scope: Scope, class_id: int, year: str
+) -> pd.DataFrame:
+    """A class's latest changes: read again only after a write, not on every rerun."""
+    return load_recent_changes(_store, scope, class_id, year)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

@@ -21,7 +21,7 @@ from livetrack.grid import (
     pending_changes,
 )
 from livetrack.store.reviews import confirm_reviewed
-from livetrack.store.statuses import load_class_statuses, load_recent_changes
+from livetrack.store.statuses import load_class_statuses
 from livetrack.tracking import check_tracking_started, save_status_changes
 from livetrack.ui import cache, context
 from livetrack.ui.formatting import london_time, plural
@@ -238,7 +238,7 @@ def render_confirm_reviewed(store, scope, person, class_id, statuses, year) -> N
 
 def render_recent(store, scope, class_id: int, class_name: str, year: str) -> None:
     with st.expander(f"Recent changes in {class_name}"):
-        recent = load_recent_changes(store, scope, class_id, year)
+        recent = cache.recent_changes(store, store.version, scope, class_id, year)
         if recent.empty:
             st.write("No changes recorded yet this year: every status reads On.")
             return
