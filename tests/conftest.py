@@ -1,6 +1,7 @@
 """Small schools built by hand, so that every figure can be counted on fingers."""
 
 from datetime import date
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -19,6 +20,11 @@ from livetrack.upn import make_upn
 
 ACADEMIC_YEAR = "2026-27"
 TODAY = date(2026, 12, 3)
+# The fictional school's MIS exports, in ../shared beside the repository.
+SAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "samples"
+needs_samples = pytest.mark.skipif(
+    not SAMPLES.exists(), reason="shared/samples is not beside the repo"
+)
 
 
 def pupil_row(school_id, serial, first, last, year_group, class_id, **details):

@@ -3,11 +3,11 @@
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 from livetrack.cli import main
+from tests.conftest import SAMPLES, needs_samples
 
 
 def run(*arguments: str) -> subprocess.CompletedProcess:
@@ -66,12 +66,6 @@ def test_snapshot_twice_is_refused_then_replaced(demo_dir, capsys):
 
 
 # Imports
-
-
-SAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "samples"
-needs_samples = pytest.mark.skipif(
-    not SAMPLES.exists(), reason="shared/samples is not beside the repo"
-)
 
 
 def run_in(data_dir, *arguments: str) -> subprocess.CompletedProcess:

@@ -1,7 +1,6 @@
 """Attendance: sessions in, replaced not doubled, and each pupil's % with its flags."""
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -12,8 +11,8 @@ from livetrack.scope import Scope
 from livetrack.store import Store
 from livetrack.store.attendance import attendance_by_half_term, attendance_to_date
 from livetrack.upn import make_upn
+from tests.conftest import SAMPLES, needs_samples
 
-SAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "samples"
 TODAY = date(2026, 12, 3)
 YEAR = "2026-27"
 HEADER = (
@@ -158,7 +157,7 @@ def test_other_headers_and_optional_absence_columns(store):
     assert plan.preview["percent"].tolist() == [98.7]
 
 
-@pytest.mark.skipif(not SAMPLES.exists(), reason="shared/samples is not beside us")
+@needs_samples
 def test_the_sample_school_attendance(tmp_path):
     store = Store(tmp_path / "sample")
     import_pupils(store, SAMPLES / "pupils_arbor.csv", today=date(2026, 10, 1))

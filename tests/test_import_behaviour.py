@@ -1,7 +1,6 @@
 """Behaviour: incidents in, each counted once however often the file comes."""
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -13,8 +12,8 @@ from livetrack.scope import Scope
 from livetrack.store import Store
 from livetrack.store.behaviour import behaviour_by_half_term
 from livetrack.upn import make_upn
+from tests.conftest import SAMPLES, needs_samples
 
-SAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "samples"
 TODAY = date(2026, 12, 3)
 YEAR = "2026-27"
 HEADER = "UPN,Incident Date,Type,Category,Points"
@@ -147,7 +146,7 @@ def test_every_bad_row_is_listed_and_nothing_is_written(store):
     assert held(store) == 0
 
 
-@pytest.mark.skipif(not SAMPLES.exists(), reason="shared/samples is not beside us")
+@needs_samples
 def test_the_sample_school_behaviour(tmp_path):
     store = Store(tmp_path / "sample")
     import_pupils(store, SAMPLES / "pupils_arbor.csv", today=date(2026, 10, 1))

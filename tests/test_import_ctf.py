@@ -1,7 +1,6 @@
 """The Common Transfer File: versions, SEN, FSM, EAL, attendance, and hostile XML."""
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -11,8 +10,8 @@ from livetrack.importers.ctf import import_ctf, plan_ctf, read_ctf
 from livetrack.store import Store
 from livetrack.store.pupils import load_roster
 from livetrack.upn import make_upn
+from tests.conftest import SAMPLES, needs_samples
 
-SAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "samples"
 TODAY = date(2026, 10, 1)
 HEADER = "UPN,Forename,Surname,DOB,Gender,Year,Class"
 
@@ -90,7 +89,7 @@ def rejected(source, today=TODAY) -> list[str]:
 # What a CTF brings
 
 
-@pytest.mark.skipif(not SAMPLES.exists(), reason="shared/samples is not beside us")
+@needs_samples
 def test_the_sample_ctf_reads_twenty_pupils():
     ctf = read_ctf(SAMPLES / "ctf_25.xml", TODAY)
 

@@ -13,16 +13,14 @@ from livetrack.paths import DATA_DIR_VARIABLE
 from livetrack.store.imports import load_column_mapping
 from livetrack.ui.auth import DEMO_PERSON
 from livetrack.ui.context import TODAY_VARIABLE, open_store
+from tests.conftest import SAMPLES, needs_samples
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
 PAGE = "pages/admin/import_data.py"
-SAMPLES = ROOT.parent / "shared" / "samples"
 TODAY = date(2026, 10, 24)  # the day after Autumn 1, whose files these are
 
-pytestmark = pytest.mark.skipif(
-    not SAMPLES.exists(), reason="shared/samples is not beside the repo"
-)
+pytestmark = needs_samples
 
 
 @pytest.fixture
