@@ -8,6 +8,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from livetrack.paths import DATA_DIR_VARIABLE
+from livetrack.store.schools import add_staff
 from livetrack.ui.auth import DEMO_PERSON, LAST_SEEN
 from tests.test_pages import demo_person, signed_in_app
 
@@ -87,18 +88,14 @@ def test_an_idle_session_is_signed_out(demo_store):
 
 
 @pytest.fixture
-def real_school(tmp_path, monkeypatch):
-    """A data folder holding one school that is not the demo."""
-    from livetrack.importers import import_pupils
-    from livetrack.store import Store
-
-    samples = Path(__file__).resolve().parents[1].parent / "shared" / "samples"
-    store = Store(tmp_path)
-    import_pupils(store, samples / "pupils_arbor.csv")
-    office = store.value("select min(id) from staff")
-    monkeypatch.setenv(DATA_DIR_VARIABLE, str(tmp_path))
-    yield store, office
-    store.close()
+def real_school(store, school, monkeypatch):
+    """A data folder holding one school that is not the demo, with its office."""
+    with store.transaction() as cursor:
+        office = add_staff(
+            cursor, school["id"], "Office Admin", "office@test.invalid", "admin", []
+        )
+    monkeypatch.setenv(DATA_DIR_VARIABLE, str(store.data_dir))
+    return store, office
 
 
 def test_a_real_school_without_sign_in_set_up_shows_no_data(real_school):
